@@ -1,0 +1,77 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "swift-lambda-kafka",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "bootstrap", targets: ["bootstrap"]),
+        .executable(name: "lambda-emulator", targets: ["lambda-emulator"]),
+        .executable(name: "kafka-local-cluster", targets: ["kafka-local-cluster"]),
+        .executable(name: "msk-iam-token", targets: ["msk-iam-token"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.100.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries as Swift sees them.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        .target(name: "CRdKafkaShim", dependencies: ["CRdKafka"]),
+
+        // Libraries, one job each.
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "CCurlShim"]),
+        .target(name: "LambdaRuntime", dependencies: [
+            "CurlHTTP",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "AWSSigV4", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "AWSCredentials", dependencies: [
+            "AWSSigV4", "CurlHTTP",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "MSKIAMAuth", dependencies: ["AWSSigV4", "AWSCredentials"]),
+        .target(name: "Kafka", dependencies: [
+            "CRdKafka", "CRdKafkaShim", "MSKIAMAuth",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "KafkaFunction", dependencies: [
+            "Kafka", "LambdaRuntime",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Executables.
+        .executableTarget(name: "bootstrap", dependencies: ["LambdaRuntime", "KafkaFunction"]),
+        .executableTarget(name: "lambda-emulator", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "kafka-local-cluster", dependencies: [
+            "CRdKafka", "CRdKafkaShim",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "msk-iam-token", dependencies: [
+            "MSKIAMAuth", "AWSCredentials", "AWSSigV4",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests. Integration tests start the real executables built next to the test bundle.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "TestSupport"]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AWSCredentialsTests", dependencies: ["AWSCredentials", "TestSupport"]),
+        .testTarget(name: "MSKIAMAuthTests", dependencies: ["MSKIAMAuth", "AWSSigV4", "TestSupport"]),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
+        .testTarget(name: "KafkaFunctionTests", dependencies: ["KafkaFunction"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"]),
+    ]
+)

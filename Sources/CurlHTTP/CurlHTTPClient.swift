@@ -1,0 +1,178 @@
+import CCurl
+import CCurlShim
+
+/// A blocking HTTP/1.1 client over one libcurl easy handle.
+///
+/// One handle means one connection cache: consecutive requests to the same host reuse the
+/// same keep-alive connection. The client is not thread-safe; give each thread its own.
+public final class CurlHTTPClient {
+    private let handle: UnsafeMutableRawPointer
+    private let options: Options
+
+    public struct Options: Sendable {
+        /// Ignore `http_proxy` and friends; right for loopback endpoints such as the Runtime API.
+        public var bypassProxy: Bool
+        /// Verify the server's TLS certificate and host name.
+        public var verifyTLS: Bool
+        /// A PEM bundle to trust instead of the system's.
+        public var caFile: String?
+
+        public init(bypassProxy: Bool = false, verifyTLS: Bool = true, caFile: String? = nil) {
+            self.bypassProxy = bypassProxy
+            self.verifyTLS = verifyTLS
+            self.caFile = caFile
+        }
+    }
+
+    public init(options: Options = Options()) throws(CurlHTTPError) {
+        guard CurlGlobal.initialised else {
+            throw CurlHTTPError(code: -1, message: "curl_global_init failed")
+        }
+        guard let handle = curl_easy_init() else {
+            throw CurlHTTPError(code: -1, message: "curl_easy_init failed")
+        }
+        self.handle = handle
+        self.options = options
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+    }
+
+    /// Sends one request and waits for the whole response.
+    /// - Parameter timeout: the bound on the whole transfer; `nil` waits forever (as `next` must).
+    public func perform(_ request: HTTPRequest, timeout: Duration? = nil) throws(CurlHTTPError) -> HTTPResponse {
+        curl_easy_reset(handle)
+        let collector = ResponseCollector()
+        let unmanagedCollector = Unmanaged.passRetained(collector)
+        defer { unmanagedCollector.release() }
+
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(headerList) }
+        for (name, value) in request.headers {
+            headerList = curl_slist_append(headerList, "\(name): \(value)")
+        }
+        // libcurl adds "Expect: 100-continue" to larger POSTs, which costs a round trip.
+        headerList = curl_slist_append(headerList, "Expect:")
+
+        try check(cshim_curl_setopt_string(handle, CURLOPT_URL, request.url), "URL")
+        try check(cshim_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "NOSIGNAL")
+        try check(cshim_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), "HTTPHEADER")
+        try check(cshim_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0), "SSL_VERIFYPEER")
+        try check(cshim_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0), "SSL_VERIFYHOST")
+        if let caFile = options.caFile {
+            try check(cshim_curl_setopt_string(handle, CURLOPT_CAINFO, caFile), "CAINFO")
+        }
+        if options.bypassProxy {
+            try check(cshim_curl_setopt_string(handle, CURLOPT_NOPROXY, "*"), "NOPROXY")
+        }
+        if let timeout {
+            try check(cshim_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(max(1, timeout.milliseconds))), "TIMEOUT_MS")
+        }
+
+        let userdata = unmanagedCollector.toOpaque()
+        try check(cshim_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, { data, size, count, userdata in
+            guard let data, let userdata else { return 0 }
+            let collector = Unmanaged<ResponseCollector>.fromOpaque(userdata).takeUnretainedValue()
+            let length = size * count
+            data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+                collector.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
+            }
+            return length
+        }), "WRITEFUNCTION")
+        try check(cshim_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, userdata), "WRITEDATA")
+        try check(cshim_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, { data, size, count, userdata in
+            guard let data, let userdata else { return 0 }
+            let collector = Unmanaged<ResponseCollector>.fromOpaque(userdata).takeUnretainedValue()
+            let length = size * count
+            data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+                collector.addHeaderLine(UnsafeBufferPointer(start: bytes, count: length))
+            }
+            return length
+        }), "HEADERFUNCTION")
+        try check(cshim_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, userdata), "HEADERDATA")
+
+        switch request.method {
+        case "GET":
+            try check(cshim_curl_setopt_long(handle, CURLOPT_HTTPGET, 1), "HTTPGET")
+        default:
+            if request.method != "POST" {
+                try check(cshim_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method), "CUSTOMREQUEST")
+            }
+        }
+
+        let code: CURLcode = request.body.withUnsafeBufferPointer { body in
+            if request.method != "GET" {
+                // COPYPOSTFIELDS copies, so the buffer need not outlive this closure; the size must come first.
+                var status = cshim_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+                if status == CURLE_OK {
+                    status = cshim_curl_setopt_pointer(
+                        handle, CURLOPT_COPYPOSTFIELDS,
+                        UnsafeMutableRawPointer(mutating: body.baseAddress ?? UnsafePointer(emptyBody)))
+                }
+                if status != CURLE_OK { return status }
+            }
+            return curl_easy_perform(handle)
+        }
+        try check(code, "perform")
+
+        var status = 0
+        try check(cshim_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status), "RESPONSE_CODE")
+        return HTTPResponse(status: status, headers: collector.headers, body: collector.body)
+    }
+
+    private func check(_ code: CURLcode, _ step: String) throws(CurlHTTPError) {
+        guard code == CURLE_OK else {
+            let reason = curl_easy_strerror(code).map { String(cString: $0) } ?? "unknown error"
+            throw CurlHTTPError(code: Int32(code.rawValue), message: "\(step): \(reason)")
+        }
+    }
+}
+
+/// A zero-length C string for empty request bodies: libcurl needs a valid pointer even for 0 bytes.
+private nonisolated(unsafe) let emptyBody: UnsafeMutablePointer<UInt8> = {
+    let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+    pointer.initialize(to: 0)
+    return pointer
+}()
+
+private enum CurlGlobal {
+    // Swift runs a global's initialiser exactly once, thread-safely: curl_global_init needs that.
+    static let initialised: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+}
+
+private final class ResponseCollector {
+    var body: [UInt8] = []
+    var headers: [(name: String, value: String)] = []
+
+    func addHeaderLine(_ line: UnsafeBufferPointer<UInt8>) {
+        let text = String(decoding: line, as: UTF8.self)
+        if text.hasPrefix("HTTP/") {
+            // A new status line (after a redirect or 100 Continue) starts a new header block.
+            headers.removeAll(keepingCapacity: true)
+            return
+        }
+        guard let colon = text.firstIndex(of: ":") else { return }
+        let name = text[..<colon].lowercased()
+        let value = text[text.index(after: colon)...].trimmingWhitespace()
+        headers.append((name, value))
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingWhitespace() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded down.
+    public var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

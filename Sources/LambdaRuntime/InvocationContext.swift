@@ -1,0 +1,35 @@
+import Logging
+
+/// What the Runtime API tells about one invocation, from the `next` response's headers.
+public struct InvocationContext: Sendable {
+    public var requestID: String
+    /// `Lambda-Runtime-Deadline-Ms`: the deadline in milliseconds since the Unix epoch.
+    public var deadlineEpochMilliseconds: Int64
+    public var invokedFunctionARN: String
+    /// `Lambda-Runtime-Trace-Id`, also exported as `_X_AMZN_TRACE_ID` while the invocation runs.
+    public var traceID: String?
+    /// `Lambda-Runtime-Client-Context`, as sent (JSON).
+    public var clientContext: String?
+    /// `Lambda-Runtime-Cognito-Identity`, as sent (JSON).
+    public var cognitoIdentity: String?
+    /// Logs with the request id as metadata.
+    public var logger: Logger
+
+    public init(
+        requestID: String, deadlineEpochMilliseconds: Int64, invokedFunctionARN: String,
+        traceID: String?, clientContext: String?, cognitoIdentity: String?, logger: Logger
+    ) {
+        self.requestID = requestID
+        self.deadlineEpochMilliseconds = deadlineEpochMilliseconds
+        self.invokedFunctionARN = invokedFunctionARN
+        self.traceID = traceID
+        self.clientContext = clientContext
+        self.cognitoIdentity = cognitoIdentity
+        self.logger = logger
+    }
+
+    /// Time left before the deadline, measured against the wall clock now (never negative).
+    public var remainingTime: Duration {
+        .milliseconds(max(0, deadlineEpochMilliseconds - WallClock.nowEpochMilliseconds()))
+    }
+}

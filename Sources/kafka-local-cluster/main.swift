@@ -1,0 +1,1 @@
+print("kafka-local-cluster: not yet implemented")

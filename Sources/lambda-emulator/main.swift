@@ -1,0 +1,1 @@
+print("lambda-emulator: not yet implemented")

@@ -1,0 +1,1 @@
+print("msk-iam-token: not yet implemented")

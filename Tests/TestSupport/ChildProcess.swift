@@ -1,0 +1,125 @@
+import Foundation
+
+/// The directory holding the built executables (`bootstrap`, `lambda-emulator`, ...).
+///
+/// `swift test` runs the test bundle from the same build directory as the executables;
+/// `LAMBDA_KAFKA_BIN_DIR` overrides that (for example to test a release or sanitizer build).
+public enum BuiltProducts {
+    public static var directory: URL {
+        if let override = ProcessInfo.processInfo.environment["LAMBDA_KAFKA_BIN_DIR"], !override.isEmpty {
+            return URL(fileURLWithPath: override)
+        }
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return executable.deletingLastPathComponent()
+    }
+
+    public static func path(of name: String) -> String {
+        directory.appendingPathComponent(name).path
+    }
+}
+
+public struct ChildProcessError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// A child process with its stdout readable line by line and its stderr collected.
+public final class ChildProcess: @unchecked Sendable {
+    public let process = Process()
+    private let stdoutPipe = Pipe()
+    private let stderrPipe = Pipe()
+    private let lock = NSLock()
+    private var stdoutBuffer = Data()
+    private var stderrBuffer = Data()
+    private let stdinPipe = Pipe()
+
+    public init(executable: String, arguments: [String] = [], environment: [String: String]? = nil) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment {
+            process.environment = environment
+        }
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        process.standardInput = stdinPipe
+        stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self else { return }
+            self.lock.lock()
+            self.stdoutBuffer.append(data)
+            self.lock.unlock()
+        }
+        stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self else { return }
+            self.lock.lock()
+            self.stderrBuffer.append(data)
+            self.lock.unlock()
+        }
+        try process.run()
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Everything the process wrote to stdout so far.
+    public var standardOutput: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: stdoutBuffer, as: UTF8.self)
+    }
+
+    /// Everything the process wrote to stderr so far.
+    public var standardError: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: stderrBuffer, as: UTF8.self)
+    }
+
+    /// Waits until stdout holds a line matching `predicate`, and returns it.
+    public func waitForLine(timeout: TimeInterval = 20, where predicate: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let lines = standardOutput.split(separator: "\n", omittingEmptySubsequences: true)
+            if let line = lines.first(where: { predicate(String($0)) }) {
+                return String(line)
+            }
+            if !process.isRunning {
+                throw ChildProcessError(description: "\(process.executableURL?.lastPathComponent ?? "process") exited (\(process.terminationStatus)) before printing the expected line; stderr: \(standardError)")
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        throw ChildProcessError(description: "timed out waiting for a line; stdout: \(standardOutput) stderr: \(standardError)")
+    }
+
+    /// Closes the child's stdin (the local cluster exits when it sees that).
+    public func closeStandardInput() {
+        try? stdinPipe.fileHandleForWriting.close()
+    }
+
+    /// Sends SIGTERM, then SIGKILL if the process is still alive after `grace` seconds.
+    public func stop(grace: TimeInterval = 5) {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(grace)
+        while process.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Waits for the process to exit by itself and returns its status.
+    public func waitForExit(timeout: TimeInterval = 20) throws -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        guard !process.isRunning else {
+            throw ChildProcessError(description: "process still running after \(timeout) s")
+        }
+        return process.terminationStatus
+    }
+}
