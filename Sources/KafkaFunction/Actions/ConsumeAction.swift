@@ -1,0 +1,57 @@
+import Kafka
+
+/// Reads records with a bounded wait and returns them in the response body, which never grows
+/// past Lambda's response limit: records that would not fit are left for the next call.
+enum ConsumeAction {
+    /// Lambda's synchronous response limit.
+    static let responseLimitBytes = 6_291_556
+    /// Room kept for everything around the records (next offsets per partition, counters).
+    static let envelopeReserveBytes = 64 * 1024
+    static let defaultTimeout: Duration = .seconds(5)
+
+    static func run(_ options: ConsumeOptions, clients: KafkaClients, deadline: ContinuousClock.Instant) throws(FunctionError) -> [UInt8] {
+        let started = ContinuousClock.now
+        let timeout = options.timeoutMilliseconds.map { Duration.milliseconds($0) } ?? defaultTimeout
+        let consumeDeadline = min(deadline, started + timeout)
+
+        var records = JSONWriter(reservingCapacity: 64 * 1024)
+        var count = 0
+        let budget = responseLimitBytes - envelopeReserveBytes
+        let request = ConsumeRequest(
+            topic: options.topic, partition: options.partition, start: options.start,
+            groupID: options.groupID, maxRecords: options.maxRecords, deadline: consumeDeadline)
+        let result: ConsumeResult
+        do {
+            result = try clients.consumer().consume(request) { record in
+                var rendered = JSONWriter(reservingCapacity: 256)
+                RecordRenderer.render(record, into: &rendered)
+                guard records.bytes.count + rendered.bytes.count + 1 <= budget else { return false }
+                if count > 0 { records.appendASCII(",") }
+                records.writeRaw(rendered.bytes)
+                count += 1
+                return true
+            }
+        } catch {
+            throw .kafka(error, while: "consuming from topic '\(options.topic)'")
+        }
+
+        var body = JSONWriter(reservingCapacity: records.bytes.count + 512)
+        body.appendASCII("{\"action\":\"consume\",\"topic\":")
+        body.writeString(options.topic)
+        if let groupID = options.groupID {
+            body.appendASCII(",\"group_id\":")
+            body.writeString(groupID)
+        }
+        body.appendASCII(",\"records\":[")
+        body.writeRaw(records.bytes)
+        body.appendASCII("],\"count\":\(count)")
+        body.appendASCII(",\"end_of_partitions\":\(result.reachedEnd)")
+        body.appendASCII(",\"truncated\":\(result.stoppedEarly)")
+        body.appendASCII(",\"next_offsets\":")
+        body.write(.array(result.nextOffsets.keys.sorted().compactMap { partition in
+            result.nextOffsets[partition].map { .object([("partition", .integer(partition)), ("offset", .integer($0))]) }
+        }))
+        body.appendASCII(",\"elapsed_ms\":\((ContinuousClock.now - started).wholeMilliseconds)}")
+        return body.bytes
+    }
+}

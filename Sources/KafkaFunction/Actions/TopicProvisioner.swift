@@ -1,0 +1,42 @@
+import Kafka
+
+/// Makes sure a topic exists before records are sent to it.
+enum TopicProvisioner {
+    enum Outcome {
+        case existed
+        /// Created by our CreateTopics request, or found created by a concurrent invocation.
+        case created
+        /// The broker has no CreateTopics (librdkafka's mock cluster, some proxies): the topic
+        /// is left to the broker's own auto-creation when the records arrive.
+        case leftToBrokerAutoCreation
+    }
+
+    static func ensure(_ request: ProduceRequest, clients: KafkaClients, deadline: ContinuousClock.Instant) throws(FunctionError) -> Outcome {
+        if clients.knownTopics.contains(request.topic) { return .existed }
+        let admin = try clients.admin()
+        let metadata: TopicMetadata?
+        do {
+            metadata = try admin.topicMetadata(request.topic, deadline: deadline)
+        } catch {
+            throw .kafka(error, while: "looking up topic '\(request.topic)'")
+        }
+        if metadata != nil {
+            clients.knownTopics.insert(request.topic)
+            return .existed
+        }
+        guard request.createTopic else {
+            throw FunctionError(.topicNotFound, "Topic '\(request.topic)' does not exist and 'create_topic' is false")
+        }
+        do {
+            _ = try admin.createTopic(
+                request.topic, partitions: request.numPartitions,
+                replicationFactor: request.replicationFactor, deadline: deadline)
+            clients.knownTopics.insert(request.topic)
+            return .created
+        } catch where error.isUnsupportedFeature {
+            return .leftToBrokerAutoCreation
+        } catch {
+            throw .kafka(error, while: "creating topic '\(request.topic)'")
+        }
+    }
+}

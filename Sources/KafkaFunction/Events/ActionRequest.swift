@@ -1,0 +1,35 @@
+import Kafka
+
+/// What one event asks for, fully validated.
+enum ActionRequest {
+    case produce(ProduceRequest)
+    case consume(ConsumeOptions)
+    case offsets(topic: String)
+}
+
+struct ProduceRequest {
+    enum Records {
+        case supplied([OutgoingRecord])
+        /// The built-in sample records, sent when the event names none.
+        case samples
+        /// `count` records of `valueBytes` bytes each, for load tests; reported per partition.
+        case generated(count: Int, valueBytes: Int)
+    }
+
+    var topic: String
+    var records: Records
+    var numPartitions: Int32
+    /// -1 asks the broker for its default (CreateTopics v4 and later).
+    var replicationFactor: Int16
+    var createTopic: Bool
+}
+
+struct ConsumeOptions {
+    var topic: String
+    var start: StartPosition
+    var partition: Int32?
+    var groupID: String?
+    var maxRecords: Int
+    /// nil: the default, derived from the invocation's remaining time.
+    var timeoutMilliseconds: Int64?
+}

@@ -1,0 +1,43 @@
+import Kafka
+import LambdaRuntime
+import Logging
+
+/// The function: decodes each event into an action and runs it against Kafka.
+public struct KafkaEventHandler: LambdaHandler {
+    /// How long before the invocation's deadline our own work must be finished, so the answer
+    /// always reaches the Runtime API in time.
+    public let safetyMargin: Duration
+    private let clients: KafkaClients
+
+    /// Reads and validates the configuration; creates no Kafka client yet.
+    public init(environment: [String: String]) throws {
+        let configuration: KafkaConfiguration
+        do {
+            configuration = try KafkaConfiguration.fromEnvironment(environment)
+        } catch {
+            throw FunctionError(.invalidConfiguration, "\(error.variable): \(error.message)")
+        }
+        let marginVariable = "LAMBDA_KAFKA_SAFETY_MARGIN_MS"
+        if let text = environment[marginVariable] {
+            guard let milliseconds = Int64(text), (0...60_000).contains(milliseconds) else {
+                throw FunctionError(.invalidConfiguration, "\(marginVariable): must be an integer from 0 to 60000, got '\(text.prefix(32))'")
+            }
+            safetyMargin = .milliseconds(milliseconds)
+        } else {
+            safetyMargin = .milliseconds(500)
+        }
+        clients = KafkaClients(configuration: configuration, logger: Logger(label: "kafka"))
+    }
+
+    public mutating func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
+        let deadline = ContinuousClock.now + context.remainingTime - safetyMargin
+        switch try EventDecoder.decode(event) {
+        case let .produce(request):
+            return try ProduceAction.run(request, clients: clients, deadline: deadline)
+        case let .consume(options):
+            return try ConsumeAction.run(options, clients: clients, deadline: deadline)
+        case let .offsets(topic):
+            return try OffsetsAction.run(topic: topic, clients: clients, deadline: deadline)
+        }
+    }
+}
