@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Tests for check_dockerfile.py: the real Dockerfile passes, and each kind of drift is caught."""
+
+import contextlib
+import io
+import sys
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import check_dockerfile  # noqa: E402
+
+REPO = check_dockerfile.REPO
+DOCKERFILE = (REPO / "Dockerfile").read_text()
+
+
+def failures(dockerfile_text, swift_version=None):
+    report = check_dockerfile.Report()
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        check_dockerfile.check_static(report, dockerfile_text, REPO, swift_version)
+    return [line for line in output.getvalue().splitlines() if line.startswith("FAIL")]
+
+
+def replaced(old, new):
+    assert old in DOCKERFILE, f"test fixture out of date: {old!r} is not in the Dockerfile"
+    return DOCKERFILE.replace(old, new)
+
+
+class CheckDockerfileTests(unittest.TestCase):
+    def assertCaught(self, dockerfile_text, expected_fragment, swift_version=None):
+        found = failures(dockerfile_text, swift_version)
+        self.assertTrue(any(expected_fragment in line for line in found),
+                        f"expected a failure mentioning {expected_fragment!r}, got {found}")
+
+    def test_project_dockerfile_passes(self):
+        self.assertEqual(failures(DOCKERFILE), [])
+
+    def test_non_bookworm_build_image(self):
+        self.assertCaught(replaced("swift:6.3-bookworm", "swift:6.3-jammy"), "Debian 12")
+
+    def test_build_image_of_another_swift_version(self):
+        self.assertCaught(DOCKERFILE, "project's toolchain", swift_version=(5, 10))
+
+    def test_run_stage_not_slim_bookworm(self):
+        self.assertCaught(replaced("FROM debian:bookworm-slim", "FROM debian:trixie-slim"), "bookworm-slim")
+
+    def test_extra_runtime_package(self):
+        self.assertCaught(replaced("librdkafka1 libcurl4 ca-certificates", "librdkafka1 libcurl4 ca-certificates curl"),
+                          "run stage installs exactly")
+
+    def test_recommends_and_lists_kept(self):
+        text = replaced("librdkafka1 libcurl4 ca-certificates \\\n    && rm -rf /var/lib/apt/lists/* \\\n",
+                        "librdkafka1 libcurl4 ca-certificates \\\n")
+        self.assertCaught(text, "removes /var/lib/apt/lists")
+
+    def test_debug_build(self):
+        self.assertCaught(replaced("swift build -c release --static-swift-stdlib --product bootstrap",
+                                   "swift build --static-swift-stdlib --product bootstrap"), "release, static-stdlib")
+
+    def test_dynamic_swift_stdlib(self):
+        self.assertCaught(replaced("swift build -c release --static-swift-stdlib --product lambda-emulator",
+                                   "swift build -c release --product lambda-emulator"), "release, static-stdlib")
+
+    def test_unknown_product(self):
+        self.assertCaught(replaced("--product bootstrap", "--product boot"), "Package.swift product")
+
+    def test_copy_from_wrong_output_directory(self):
+        self.assertCaught(replaced("/src/.build/release/bootstrap", "/src/.build/debug/bootstrap"),
+                          "built product in the build output")
+
+    def test_root_user(self):
+        self.assertCaught(replaced("USER lambda", "USER root"), "non-root USER")
+
+    def test_user_never_created(self):
+        self.assertCaught(replaced("USER lambda", "USER nobody2"), "creates the user nobody2")
+
+    def test_shell_form_entrypoint(self):
+        self.assertCaught(replaced('ENTRYPOINT ["/var/runtime/bootstrap"]', "ENTRYPOINT /var/runtime/bootstrap"),
+                          "ENTRYPOINT")
+
+    def test_emulator_path_mismatch(self):
+        self.assertCaught(replaced("ENV LAMBDA_EMULATOR_PATH=/var/runtime/lambda-emulator",
+                                   "ENV LAMBDA_EMULATOR_PATH=/opt/lambda-emulator"), "names the copied emulator")
+
+    def test_exposed_port_mismatch(self):
+        self.assertCaught(replaced("EXPOSE 8080", "EXPOSE 9000"), "EXPOSEs the port")
+
+    def test_unterminated_continuation(self):
+        self.assertCaught(DOCKERFILE.rstrip() + " \\\n", "parses")
+
+
+class SharedLibraryTests(unittest.TestCase):
+    def test_parses_resolved_missing_and_loader_lines(self):
+        sample = ("\tlinux-vdso.so.1 (0x00007ffd)\n"
+                  "\tlibrdkafka.so.1 => /lib/x86_64-linux-gnu/librdkafka.so.1 (0x00007f1)\n"
+                  "\tlibmissing.so.2 => not found\n"
+                  "\t/lib64/ld-linux-x86-64.so.2 (0x00007f2)\n")
+        libraries = check_dockerfile.parse_ldd(sample)
+        self.assertEqual(libraries, {
+            "librdkafka.so.1": "/lib/x86_64-linux-gnu/librdkafka.so.1",
+            "libmissing.so.2": None,
+            "ld-linux-x86-64.so.2": "/lib64/ld-linux-x86-64.so.2",
+        })
+
+    def test_needed_libraries_of_a_system_binary(self):
+        libraries = check_dockerfile.needed_libraries("/usr/bin/dpkg")
+        self.assertIn("libc.so.6", libraries)
+        self.assertTrue(all(path for path in libraries.values()))
+
+    def test_owner_of_a_merged_usr_path(self):
+        owners = check_dockerfile.owning_packages("/usr/lib/x86_64-linux-gnu/libc.so.6")
+        self.assertIn("libc6", owners)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
