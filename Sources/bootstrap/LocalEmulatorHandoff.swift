@@ -31,7 +31,12 @@ enum LocalEmulatorHandoff {
         let arguments = [emulator, "--port", listenPort, "--host", listenHost, "--", bootstrap]
         let errorNumber = exec(emulator, arguments: arguments)
         let reason = String(cString: strerror(errorNumber))
-        fputs("bootstrap: could not start the local Runtime API emulator at \(emulator): \(reason)\n", stderr)
+        writeToStandardError("bootstrap: could not start the local Runtime API emulator at \(emulator): \(reason)\n")
+    }
+
+    private static func writeToStandardError(_ message: String) {
+        var bytes = Array(message.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
     private static func environmentValue(_ name: String) -> String? {
