@@ -5,6 +5,7 @@
     scripts/check_dockerfile.py --build    # also builds bootstrap with the Dockerfile's flags and
                                            # checks every shared library it needs is installed
                                            # by the run stage's packages (ldd, dpkg -S, apt-cache)
+    scripts/check_dockerfile.py --binary B # the same library check for an already built binary
 
 Prints one line per check and ends with `check-dockerfile: N passed, M failed`; exits 1 on any failure.
 Child processes are started directly (argument lists), never through a shell.
@@ -349,10 +350,13 @@ def check_build(report, built, product, scratch_path):
     if not report.check(build.returncode == 0, f"`{' '.join(command)}` succeeds locally"):
         return
     bin_path = run_tool(command + ["--show-bin-path"], cwd=REPO, check=True).stdout.strip()
-    binary = os.path.join(bin_path, product)
     report.check(os.path.realpath(bin_path) == os.path.realpath(REPO / (scratch_path or ".build") / "release"),
                  "the build output is .build/release, where the Dockerfile copies from", bin_path)
+    check_libraries(report, os.path.join(bin_path, product))
 
+
+def check_libraries(report, binary):
+    product = os.path.basename(binary)
     libraries = needed_libraries(binary)
     missing = sorted(name for name, path in libraries.items() if path is None)
     report.check(not missing, f"ldd {product}: every library resolves", ", ".join(missing))
@@ -382,12 +386,15 @@ def main():
     parser.add_argument("--build", action="store_true", help="also build and check shared libraries")
     parser.add_argument("--product", default="bootstrap", help="product to build with --build")
     parser.add_argument("--scratch-path", help="passed to swift build (default .build)")
+    parser.add_argument("--binary", help="check this already built binary's libraries instead of building")
     parser.add_argument("--dockerfile", default=str(REPO / "Dockerfile"))
     arguments = parser.parse_args()
 
     report = Report()
     parsed = check_static(report, Path(arguments.dockerfile).read_text(), REPO, local_swift_version())
-    if arguments.build:
+    if arguments.binary:
+        check_libraries(report, arguments.binary)
+    elif arguments.build:
         if parsed and arguments.product in parsed[1]:
             check_build(report, parsed[1], arguments.product, arguments.scratch_path)
         else:

@@ -108,6 +108,20 @@ class SharedLibraryTests(unittest.TestCase):
         self.assertIn("libc.so.6", libraries)
         self.assertTrue(all(path for path in libraries.values()))
 
+    def library_failures(self, binary):
+        report = check_dockerfile.Report()
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            check_dockerfile.check_libraries(report, binary)
+        return [line for line in output.getvalue().splitlines() if line.startswith("FAIL")]
+
+    def test_binary_using_only_run_stage_libraries_passes(self):
+        self.assertEqual(self.library_failures("/usr/bin/curl"), [])  # libcurl4 and its dependencies
+
+    def test_binary_needing_a_library_the_image_lacks_fails(self):
+        found = self.library_failures("/usr/bin/pkg-config")  # pkgconf's libpkgconf3 is not in the image
+        self.assertTrue(any("libpkgconf" in line for line in found), found)
+
     def test_owner_of_a_merged_usr_path(self):
         owners = check_dockerfile.owning_packages("/usr/lib/x86_64-linux-gnu/libc.so.6")
         self.assertIn("libc6", owners)
