@@ -12,6 +12,7 @@ Child processes are started directly (argument lists), never through a shell.
 """
 
 import argparse
+import functools
 import os
 import re
 import shlex
@@ -312,22 +313,31 @@ def parse_ldd(output):
     return libraries
 
 
-def owning_packages(path):
-    """Debian packages that ship `path`, trying the merged-/usr aliases dpkg may have recorded."""
-    candidates = [path, os.path.realpath(path)]
-    for candidate in list(candidates):
-        if candidate.startswith("/usr/"):
-            candidates.append(candidate[len("/usr"):])
-        else:
-            candidates.append("/usr" + candidate)
-    for candidate in candidates:
-        result = run_tool(["dpkg", "-S", candidate])
-        if result.returncode == 0:
-            owners = result.stdout.splitlines()[0].rsplit(": ", 1)[0]
-            return {owner.strip().split(":")[0] for owner in owners.split(",")}
-    return set()
+def path_aliases(path):
+    """`path` and the merged-/usr spellings dpkg may have recorded it under."""
+    aliases = []
+    for candidate in (path, os.path.realpath(path)):
+        for spelling in (candidate, candidate[len("/usr"):] if candidate.startswith("/usr/") else "/usr" + candidate):
+            if spelling not in aliases:
+                aliases.append(spelling)
+    return aliases
 
 
+def owners_by_library(paths):
+    """{path: Debian packages shipping it (empty when none)}, from one `dpkg -S` over every alias."""
+    aliases = {path: path_aliases(path) for path in paths}
+    queried = [alias for spellings in aliases.values() for alias in spellings]
+    registered = {}
+    output = run_tool(["dpkg", "-S", *queried]).stdout if queried else ""
+    for line in output.splitlines():
+        packages, separator, recorded = line.rpartition(": ")
+        if separator and not line.startswith("diversion"):
+            registered[recorded] = {p.strip().split(":")[0] for p in packages.split(",")}
+    return {path: next((registered[a] for a in spellings if a in registered), set())
+            for path, spellings in aliases.items()}
+
+
+@functools.cache
 def dependency_closure(roots):
     result = run_tool(["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests",
                        "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances", *sorted(roots)],
@@ -361,13 +371,14 @@ def check_libraries(report, binary):
     missing = sorted(name for name, path in libraries.items() if path is None)
     report.check(not missing, f"ldd {product}: every library resolves", ", ".join(missing))
 
-    runtime = dependency_closure(RUNTIME_PACKAGES)
-    base = dependency_closure(BASE_IMAGE_ROOTS | essential_packages())
+    runtime = dependency_closure(frozenset(RUNTIME_PACKAGES))
+    base = dependency_closure(frozenset(BASE_IMAGE_ROOTS | essential_packages()))
+    owners_of = owners_by_library([path for path in libraries.values() if path])
     unowned, outside = [], []
     for name, path in sorted(libraries.items()):
         if path is None:
             continue
-        owners = owning_packages(path)
+        owners = owners_of[path]
         if not owners:
             unowned.append(f"{name} ({path})")
         elif not owners & (runtime | base):

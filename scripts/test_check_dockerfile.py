@@ -123,8 +123,12 @@ class SharedLibraryTests(unittest.TestCase):
         self.assertTrue(any("libpkgconf" in line for line in found), found)
 
     def test_owner_of_a_merged_usr_path(self):
-        owners = check_dockerfile.owning_packages("/usr/lib/x86_64-linux-gnu/libc.so.6")
-        self.assertIn("libc6", owners)
+        path = "/usr/lib/x86_64-linux-gnu/libc.so.6"  # dpkg records it under /lib
+        self.assertIn("libc6", check_dockerfile.owners_by_library([path])[path])
+
+    def test_unpackaged_file_has_no_owner(self):
+        path = str(check_dockerfile.REPO / "Package.swift")
+        self.assertEqual(check_dockerfile.owners_by_library([path]), {path: set()})
 
 
 if __name__ == "__main__":
