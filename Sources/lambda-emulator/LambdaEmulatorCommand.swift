@@ -25,12 +25,8 @@ struct LambdaEmulatorCommand: ParsableCommand {
     @Option(help: "Invocation timeout in seconds (default: AWS_LAMBDA_FUNCTION_TIMEOUT, else 300).")
     var timeout: Double?
 
-    @Argument(parsing: .captureForPassthrough, help: "-- PATH_TO_BOOTSTRAP [ARGS...]")
-    var bootstrap: [String] = []
-
-    private var bootstrapArguments: [String] {
-        bootstrap.first == "--" ? Array(bootstrap.dropFirst()) : bootstrap
-    }
+    @Argument(parsing: .postTerminator, help: "The bootstrap to run and its arguments, after --.")
+    var bootstrapArguments: [String] = []
 
     func validate() throws {
         guard let path = bootstrapArguments.first else {
