@@ -31,9 +31,20 @@ public struct KafkaEventHandler: LambdaHandler {
 
     public mutating func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
         let deadline = ContinuousClock.now + context.remainingTime - safetyMargin
-        switch try EventDecoder.decode(event) {
+        let document = try EventDecoder.parse(event)
+        if APIGatewayRequest.isAPIGatewayEvent(document) {
+            do {
+                let request = try APIGatewayRequest.decode(document)
+                return APIGatewayRouter.handle(request, clients: clients, deadline: deadline)
+            } catch {
+                return APIGatewayResponse.problem(error).serialized()
+            }
+        }
+        switch try EventDecoder.decode(document) {
         case let .produce(request):
-            return try ProduceAction.run(request, clients: clients, deadline: deadline)
+            let outcome = try ProduceAction.run(request, clients: clients, deadline: deadline)
+            let generated = if case .generated = request.records { true } else { false }
+            return try ProduceResult.render(outcome, perPartition: generated)
         case let .consume(options):
             return try ConsumeAction.run(options, clients: clients, deadline: deadline)
         case let .offsets(topic):

@@ -9,14 +9,19 @@ enum ConsumeAction {
     static let envelopeReserveBytes = 64 * 1024
     static let defaultTimeout: Duration = .seconds(5)
 
-    static func run(_ options: ConsumeOptions, clients: KafkaClients, deadline: ContinuousClock.Instant) throws(FunctionError) -> [UInt8] {
+    /// The most bytes of rendered records a direct invocation's answer may carry.
+    static let directResponseBudget = responseLimitBytes - envelopeReserveBytes
+
+    static func run(
+        _ options: ConsumeOptions, clients: KafkaClients, deadline: ContinuousClock.Instant,
+        responseBudget budget: Int = directResponseBudget
+    ) throws(FunctionError) -> [UInt8] {
         let started = ContinuousClock.now
         let timeout = options.timeoutMilliseconds.map { Duration.milliseconds($0) } ?? defaultTimeout
         let consumeDeadline = min(deadline, started + timeout)
 
         var records = JSONWriter(reservingCapacity: 64 * 1024)
         var count = 0
-        let budget = responseLimitBytes - envelopeReserveBytes
         let request = ConsumeRequest(
             topic: options.topic, partition: options.partition, start: options.start,
             groupID: options.groupID, maxRecords: options.maxRecords, deadline: consumeDeadline)

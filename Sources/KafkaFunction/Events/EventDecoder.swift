@@ -7,13 +7,19 @@ enum EventDecoder {
     static let maximumGeneratedBytes = 256 * 1024 * 1024
 
     static func decode(_ bytes: [UInt8]) throws(FunctionError) -> ActionRequest {
-        let document: JSONValue
+        try decode(try parse(bytes))
+    }
+
+    static func parse(_ bytes: [UInt8]) throws(FunctionError) -> JSONValue {
         do {
-            document = try JSONParser.parse(bytes)
+            return try JSONParser.parse(bytes)
         } catch {
             throw .invalidEvent("The event is not valid JSON: \(error)")
         }
-        return try decodeAction(try unwrapEventBridge(document))
+    }
+
+    static func decode(_ document: JSONValue) throws(FunctionError) -> ActionRequest {
+        try decodeAction(try unwrapEventBridge(document))
     }
 
     /// EventBridge wraps the action: a rule's constant input arrives as is, while a scheduled or
@@ -90,7 +96,7 @@ enum EventDecoder {
             createTopic: try reader.bool("create_topic") ?? true)
     }
 
-    private static func decodeConsume(_ reader: inout ObjectReader) throws(FunctionError) -> ConsumeOptions {
+    static func decodeConsume(_ reader: inout ObjectReader) throws(FunctionError) -> ConsumeOptions {
         let topic = try decodeTopic(&reader)
         let start = try decodeStart(reader.value("from"))
         let partition = try reader.integer("partition", in: 0...Int64(Int32.max)).map { Int32($0) }

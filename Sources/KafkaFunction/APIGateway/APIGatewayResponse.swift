@@ -1,0 +1,40 @@
+/// The proxy-integration answer API Gateway turns into an HTTP response (the same shape serves
+/// payload versions 1.0 and 2.0).
+struct APIGatewayResponse {
+    static let corsHeaders: [(String, String)] = [
+        ("Access-Control-Allow-Origin", "*"),
+        ("Access-Control-Allow-Methods", "GET,POST,OPTIONS"),
+        ("Access-Control-Allow-Headers", "Content-Type,Authorization,X-Api-Key,X-Amz-Date,X-Amz-Security-Token"),
+    ]
+
+    var status: Int
+    var body: [UInt8]
+    var extraHeaders: [(String, String)] = []
+
+    static func json(_ status: Int, _ body: [UInt8]) -> APIGatewayResponse {
+        APIGatewayResponse(status: status, body: body)
+    }
+
+    static func problem(_ problem: HTTPProblem) -> APIGatewayResponse {
+        let body = JSONWriter.serialize(.object([
+            ("error_code", .integer(problem.status)),
+            ("message", .string(problem.message)),
+        ]))
+        return APIGatewayResponse(status: problem.status, body: body, extraHeaders: problem.headers)
+    }
+
+    func serialized() -> [UInt8] {
+        var headers: [(key: String, value: JSONValue)] = []
+        if !body.isEmpty {
+            headers.append(("Content-Type", .string("application/json")))
+        }
+        headers += (Self.corsHeaders + extraHeaders).map { ($0.0, .string($0.1)) }
+        var writer = JSONWriter(reservingCapacity: body.count + body.count / 8 + 512)
+        writer.appendASCII("{\"statusCode\":\(status),\"headers\":")
+        writer.write(.object(headers))
+        writer.appendASCII(",\"body\":")
+        writer.writeString(String(decoding: body, as: UTF8.self))
+        writer.appendASCII(",\"isBase64Encoded\":false}")
+        return writer.bytes
+    }
+}

@@ -1,0 +1,70 @@
+import Kafka
+
+/// `POST /topics/{topic}` with a Kafka REST proxy v2 JSON body, answered like the proxy does:
+/// one `offsets` entry per record, with `error_code`/`error` for a record that was not written.
+enum RestProxyProduce {
+    static let acceptedContentTypes = ["application/vnd.kafka.json.v2+json", "application/json"]
+
+    static func handle(_ request: APIGatewayRequest, topic: String, clients: KafkaClients, deadline: ContinuousClock.Instant) throws -> APIGatewayResponse {
+        let contentType = request.headers["content-type"]?.split(separator: ";").first.map { $0.trimmingSpaces().lowercased() }
+        guard let contentType, acceptedContentTypes.contains(contentType) else {
+            throw HTTPProblem(415, "Content-Type must be application/vnd.kafka.json.v2+json or application/json")
+        }
+        let records = try decodeRecords(request.body)
+        let outcome = try ProduceAction.run(
+            ProduceRequest(topic: topic, records: .supplied(records), numPartitions: 3, replicationFactor: -1, createTopic: true),
+            clients: clients, deadline: deadline)
+        let offsets: [JSONValue] = outcome.reports.map { report in
+            if let error = report.error {
+                return .object([
+                    ("partition", .null), ("offset", .null),
+                    ("error_code", .integer(error.isRetriable ? 50003 : 50002)),
+                    ("error", .string(ProduceResult.describe(error))),
+                ])
+            }
+            return .object([
+                ("partition", .integer(report.partition)), ("offset", .integer(report.offset)),
+                ("error_code", .null), ("error", .null),
+            ])
+        }
+        let body = JSONWriter.serialize(.object([
+            ("key_schema_id", .null), ("value_schema_id", .null), ("offsets", .array(offsets)),
+        ]))
+        let failed = outcome.failed
+        if failed.isEmpty { return .json(200, body) }
+        return .json(failed.allSatisfy { $0.error?.isTimeout == true } ? 504 : 502, body)
+    }
+
+    private static func decodeRecords(_ body: [UInt8]) throws(HTTPProblem) -> [OutgoingRecord] {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(body)
+        } catch {
+            throw HTTPProblem(400, "The request body is not valid JSON: \(error)")
+        }
+        do {
+            var reader = try ObjectReader(document, path: "")
+            guard let elements = try reader.array("records") else {
+                throw FunctionError.invalidEvent("Field 'records' is required: {\"records\":[{\"value\":...}]}")
+            }
+            try reader.finish()
+            guard !elements.isEmpty, elements.count <= EventDecoder.maximumSuppliedRecords else {
+                throw FunctionError.invalidEvent("Field 'records' must hold 1 to \(EventDecoder.maximumSuppliedRecords) records")
+            }
+            var records: [OutgoingRecord] = []
+            records.reserveCapacity(elements.count)
+            for (index, element) in elements.enumerated() {
+                records.append(try RecordDecoder.decode(element, path: "records[\(index)]"))
+            }
+            return records
+        } catch {
+            throw HTTPProblem(400, error.errorMessage)
+        }
+    }
+}
+
+extension Substring {
+    func trimmingSpaces() -> String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}

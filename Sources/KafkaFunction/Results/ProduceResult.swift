@@ -1,0 +1,85 @@
+import Kafka
+
+/// The answer to a produce event: per-record partition and offset (per-partition ranges for
+/// generated load), or, when any record was not acknowledged, an error that still lists the
+/// delivered ones so a caller can retry just the rest.
+enum ProduceResult {
+    static func render(_ outcome: ProduceAction.Outcome, perPartition: Bool) throws(FunctionError) -> [UInt8] {
+        let delivered = outcome.reports.filter { $0.error == nil }
+        let failed = outcome.failed
+        var summary: [(key: String, value: JSONValue)] = [
+            ("action", .string("produce")),
+            ("topic", .string(outcome.topic)),
+            ("topic_created", .bool(outcome.topicOutcome.createdTopic)),
+        ]
+        if case .leftToBrokerAutoCreation = outcome.topicOutcome {
+            summary.append(("topic_creation", .string("broker auto-create (this cluster does not support CreateTopics)")))
+        }
+        if perPartition {
+            summary.append(("partitions", partitionRanges(delivered)))
+        } else {
+            summary.append(("records", .array(delivered.map(deliveredEntry))))
+        }
+        summary.append(("count", .integer(outcome.recordCount)))
+        summary.append(("delivered", .integer(delivered.count)))
+        summary.append(("failed", .integer(failed.count)))
+        summary.append(("elapsed_ms", .integer(outcome.elapsed.wholeMilliseconds)))
+
+        guard failed.isEmpty else {
+            throw FunctionError(
+                .produceIncomplete,
+                "\(failed.count) of \(outcome.recordCount) records were not acknowledged (first error: \(describe(failed.first?.error))); the records under 'records' were written, retry only those under 'failed_records'",
+                details: summary + [("failed_records", .array(failed.map(failedEntry)))])
+        }
+        return JSONWriter.serialize(.object(summary))
+    }
+
+    static func describe(_ error: KafkaError?) -> String {
+        error.map { "\($0.name): \($0.message)" } ?? "unknown"
+    }
+
+    private static func deliveredEntry(_ report: DeliveryReport) -> JSONValue {
+        .object([
+            ("index", .integer(report.index)),
+            ("partition", .integer(report.partition)),
+            ("offset", .integer(report.offset)),
+        ])
+    }
+
+    private static func failedEntry(_ report: DeliveryReport) -> JSONValue {
+        .object([("index", .integer(report.index)), ("error", .string(describe(report.error)))])
+    }
+
+    /// Per partition: how many records, and the first and last offset.
+    private static func partitionRanges(_ delivered: [DeliveryReport]) -> JSONValue {
+        var ranges: [Int32: (count: Int, first: Int64, last: Int64)] = [:]
+        for report in delivered {
+            let range = ranges[report.partition] ?? (0, report.offset, report.offset)
+            ranges[report.partition] = (range.count + 1, min(range.first, report.offset), max(range.last, report.offset))
+        }
+        return .array(ranges.sorted { $0.key < $1.key }.map { partition, range in
+            .object([
+                ("partition", .integer(partition)),
+                ("count", .integer(range.count)),
+                ("first_offset", .integer(range.first)),
+                ("last_offset", .integer(range.last)),
+            ])
+        })
+    }
+}
+
+extension TopicProvisioner.Outcome {
+    var createdTopic: Bool {
+        switch self {
+        case .existed: return false
+        case .created, .leftToBrokerAutoCreation: return true
+        }
+    }
+}
+
+extension Duration {
+    var wholeMilliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
