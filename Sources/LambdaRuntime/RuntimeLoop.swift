@@ -111,9 +111,13 @@ struct RuntimeLoop<Handler: LambdaHandler> {
 
 /// Logs the first retry, then at most one every `interval`, counting the ones left out.
 struct RetryLogThrottle {
-    var interval: Duration = .seconds(5)
+    let interval: Duration
     private var lastLogged: ContinuousClock.Instant?
     private var suppressed = 0
+
+    init(interval: Duration = .seconds(5)) {
+        self.interval = interval
+    }
 
     /// The number of retries not logged since the last logged one, or nil to stay quiet.
     mutating func shouldLog(now: ContinuousClock.Instant = .now) -> Int? {
