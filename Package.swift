@@ -48,7 +48,9 @@ let package = Package(
 
         // Executables.
         .executableTarget(name: "bootstrap", dependencies: ["LambdaRuntime", "KafkaFunction"]),
+        .target(name: "LambdaEmulatorCore"),
         .executableTarget(name: "lambda-emulator", dependencies: [
+            "LambdaEmulatorCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -72,6 +74,7 @@ let package = Package(
         .testTarget(name: "MSKIAMAuthTests", dependencies: ["MSKIAMAuth", "AWSSigV4", "TestSupport"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
         .testTarget(name: "KafkaFunctionTests", dependencies: ["KafkaFunction"]),
+        .testTarget(name: "LambdaEmulatorCoreTests", dependencies: ["LambdaEmulatorCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"]),
     ]
 )

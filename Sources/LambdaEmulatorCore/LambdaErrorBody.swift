@@ -1,0 +1,76 @@
+import Foundation
+
+/// The `{"errorMessage":..., "errorType":...}` JSON that Lambda and the Runtime API use for errors.
+public struct LambdaErrorBody: Codable, Equatable, Sendable {
+    public var errorMessage: String
+    public var errorType: String
+
+    public init(errorMessage: String, errorType: String) {
+        self.errorMessage = errorMessage
+        self.errorType = errorType
+    }
+
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding two strings cannot fail.
+        let data = (try? encoder.encode(self)) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// The errors the emulator itself produces, with Lambda's wording.
+public enum EmulatorErrors {
+    /// The largest response or error a runtime may post (RIE's limit).
+    public static let maxResponseBytes = 6_291_556
+    /// The largest synchronous Invoke payload Lambda accepts.
+    public static let maxInvokePayloadBytes = 6_291_456
+
+    public static func timeout(seconds: Double) -> LambdaErrorBody {
+        LambdaErrorBody(
+            errorMessage: "Task timed out after \(String(format: "%.2f", seconds)) seconds",
+            errorType: "Runtime.Timeout")
+    }
+
+    public static func exitError(requestID: String, exitDescription: String) -> LambdaErrorBody {
+        LambdaErrorBody(
+            errorMessage: "RequestId: \(requestID) Error: Runtime exited with error: \(exitDescription)",
+            errorType: "Runtime.ExitError")
+    }
+
+    public static func invalidEntrypoint(requestID: String, reason: String) -> LambdaErrorBody {
+        LambdaErrorBody(
+            errorMessage: "RequestId: \(requestID) Error: could not start the bootstrap: \(reason)",
+            errorType: "Runtime.InvalidEntrypoint")
+    }
+
+    public static let runtimeResponseTooLarge = LambdaErrorBody(
+        errorMessage: "Exceeded maximum allowed payload size (\(maxResponseBytes) bytes).",
+        errorType: "RequestEntityTooLarge")
+
+    public static let callerResponseTooLarge = LambdaErrorBody(
+        errorMessage: "Response payload size exceeded maximum allowed payload size (\(maxResponseBytes) bytes).",
+        errorType: "Function.ResponseSizeTooLarge")
+
+    public static let invokePayloadTooLarge = LambdaErrorBody(
+        errorMessage: "Request must be smaller than \(maxInvokePayloadBytes) bytes for the InvokeFunction operation",
+        errorType: "RequestEntityTooLargeException")
+
+    public static let invalidClientContext = LambdaErrorBody(
+        errorMessage: "Client context must be a valid Base64-encoded JSON object.",
+        errorType: "InvalidRequestContentException")
+
+    public static let unknownRequestID = LambdaErrorBody(
+        errorMessage: "Invalid request ID", errorType: "InvalidRequestID")
+
+    public static let alreadyAnswered = LambdaErrorBody(
+        errorMessage: "Invalid request ID: this invocation was already answered", errorType: "InvalidRequestID")
+
+    public static let notFound = LambdaErrorBody(errorMessage: "Not found", errorType: "NotFound")
+
+    public static let shuttingDown = LambdaErrorBody(
+        errorMessage: "The emulator is shutting down", errorType: "Runtime.ExitError")
+
+    public static let injectedFault = LambdaErrorBody(
+        errorMessage: "Fault injected by lambda-emulator", errorType: "Emulator.InjectedFault")
+}

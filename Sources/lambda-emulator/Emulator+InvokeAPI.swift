@@ -1,0 +1,42 @@
+import Foundation
+import LambdaEmulatorCore
+import NIOCore
+
+extension Emulator {
+    /// `POST /2015-03-31/functions/{name}/invocations`: queue the event; answer when the function did.
+    func invoke(_ request: EmulatorRequest) -> EventLoopFuture<EmulatorResponse> {
+        if isShuttingDown {
+            return loop.makeSucceededFuture(.error(.serviceUnavailable, EmulatorErrors.shuttingDown))
+        }
+        if request.bodyExceededLimit || request.body.readableBytes > EmulatorErrors.maxInvokePayloadBytes {
+            return loop.makeSucceededFuture(.error(.payloadTooLarge, EmulatorErrors.invokePayloadTooLarge))
+        }
+        var clientContext: String?
+        if let header = request.header("X-Amz-Client-Context") {
+            guard let decoded = ClientContext.decode(base64: header) else {
+                return loop.makeSucceededFuture(.error(.badRequest, EmulatorErrors.invalidClientContext))
+            }
+            clientContext = decoded
+        }
+        let traceID = request.header("X-Amzn-Trace-Id")
+            ?? TraceID.generate(epochSeconds: UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970)))
+        let promise = loop.makePromise(of: EmulatorResponse.self)
+        let invocation = Invocation(
+            requestID: UUID().uuidString.lowercased(), payload: request.body, traceID: traceID,
+            clientContext: clientContext, cognitoIdentity: request.header("X-Amz-Cognito-Identity"), caller: promise)
+
+        if let initError = storedInitError {
+            // The bootstrap failed its init before this invocation arrived: report that failure now,
+            // and start a fresh bootstrap for the invocation after this one.
+            storedInitError = nil
+            recentlyAnswered.insert(invocation.requestID)
+            invocationsServed += 1
+            invocation.answer(body: initError, functionError: true)
+            return promise.futureResult
+        }
+        pending.append(invocation)
+        startBootstrapIfNeeded()
+        dispatchIfPossible()
+        return promise.futureResult
+    }
+}

@@ -1,0 +1,92 @@
+import LambdaEmulatorCore
+import NIOCore
+import NIOHTTP1
+
+extension Emulator {
+    /// `GET /2018-06-01/runtime/invocation/next`: a long poll answered when an invocation is dispatched.
+    func nextInvocation(channel: Channel) -> EventLoopFuture<EmulatorResponse> {
+        let promise = loop.makePromise(of: EmulatorResponse.self)
+        if let delay = faults.takeNextDelay(), delay > 0 {
+            log("fault: delaying next by \(delay) ms")
+            loop.scheduleTask(in: .milliseconds(delay)) { [self] in
+                registerWaitingRuntime(promise, channel: channel)
+            }
+        } else {
+            registerWaitingRuntime(promise, channel: channel)
+        }
+        return promise.futureResult
+    }
+
+    private func registerWaitingRuntime(_ promise: EventLoopPromise<EmulatorResponse>, channel: Channel) {
+        if isShuttingDown {
+            promise.succeed(.error(.serviceUnavailable, EmulatorErrors.shuttingDown))
+            return
+        }
+        if let previous = waitingRuntime {
+            // Only one `next` can wait: the newer one wins (the older connection is most likely gone).
+            previous.promise.succeed(.error(.conflict, LambdaErrorBody(
+                errorMessage: "Another next request replaced this one", errorType: "InvalidStateTransition")))
+        }
+        waitingRuntime = (promise, channel)
+        dispatchIfPossible()
+    }
+
+    /// `POST /2018-06-01/runtime/invocation/{id}/response`
+    func invocationResponse(_ requestID: String, _ request: EmulatorRequest) -> EmulatorResponse {
+        guard let invocation = inFlight, invocation.requestID == requestID else {
+            return answerForUnexpected(requestID)
+        }
+        if let status = faults.takeResponseStatus() {
+            log("fault: answering \(status) to the response for \(requestID)")
+            return .error(HTTPResponseStatus(statusCode: status), EmulatorErrors.injectedFault)
+        }
+        if request.bodyExceededLimit {
+            return rejectOversized()
+        }
+        finishInFlight(body: request.body, functionError: false)
+        return .accepted
+    }
+
+    /// `POST /2018-06-01/runtime/invocation/{id}/error`: the body goes to the caller unchanged.
+    func invocationError(_ requestID: String, _ request: EmulatorRequest) -> EmulatorResponse {
+        guard let invocation = inFlight, invocation.requestID == requestID else {
+            return answerForUnexpected(requestID)
+        }
+        if request.bodyExceededLimit {
+            return rejectOversized()
+        }
+        let errorType = FunctionErrorType.normalized(request.header("Lambda-Runtime-Function-Error-Type"))
+        log("RequestId: \(requestID) failed: \(errorType)")
+        finishInFlight(body: request.body, functionError: true)
+        return .accepted
+    }
+
+    /// `POST /2018-06-01/runtime/init/error`: the invocation waiting for this bootstrap fails with that body.
+    func initError(_ request: EmulatorRequest) -> EmulatorResponse {
+        let errorType = FunctionErrorType.normalized(request.header("Lambda-Runtime-Function-Error-Type"))
+        log("bootstrap reported an init error: \(errorType)")
+        let body = request.bodyExceededLimit
+            ? ByteBuffer(string: EmulatorErrors.callerResponseTooLarge.json) : request.body
+        incarnation.reportedInitError = true
+        if inFlight != nil {
+            finishInFlight(body: body, functionError: true)
+        } else if let invocation = pending.popFirst() {
+            failQueued(invocation, body: body)
+        } else {
+            storedInitError = body
+        }
+        return .accepted
+    }
+
+    private func rejectOversized() -> EmulatorResponse {
+        finishInFlight(body: ByteBuffer(string: EmulatorErrors.callerResponseTooLarge.json), functionError: true)
+        return .error(.payloadTooLarge, EmulatorErrors.runtimeResponseTooLarge)
+    }
+
+    private func answerForUnexpected(_ requestID: String) -> EmulatorResponse {
+        if recentlyAnswered.contains(requestID) {
+            return .error(.badRequest, EmulatorErrors.alreadyAnswered)
+        }
+        return .error(.badRequest, EmulatorErrors.unknownRequestID)
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import LambdaEmulatorCore
+import NIOCore
+import NIOHTTP1
+
+struct EmulatorConfiguration: Sendable {
+    /// The bootstrap's path followed by its arguments.
+    var bootstrapArguments: [String]
+    /// The bootstrap's complete environment.
+    var environment: [String: String]
+    var timeoutSeconds: Double
+}
+
+/// One Lambda execution environment: a queue of invocations served one at a time by one bootstrap process.
+///
+/// All state is confined to `loop` (the server's only event loop); every entry point runs there,
+/// which is why the class can be `@unchecked Sendable`. The members are internal only so that the
+/// per-API extensions in the neighbouring files can reach them.
+final class Emulator: @unchecked Sendable {
+    /// Bodies are kept up to the Runtime API's payload limit; larger ones are read, dropped and answered 413.
+    static let bodyLimit = EmulatorErrors.maxResponseBytes
+    /// Beyond this the emulator answers 413 at once and closes the connection.
+    static let connectionBodyLimit = 16 * 1024 * 1024
+    static let stopGrace = TimeAmount.seconds(2)
+
+    struct Incarnation {
+        /// An init error was reported: its exit must not fail another invocation.
+        var reportedInitError = false
+        /// The emulator killed it (timeout): its exit is expected.
+        var killedByEmulator = false
+    }
+
+    let loop: EventLoop
+    private(set) var configuration: EmulatorConfiguration
+    private(set) var functionARN: String
+
+    var pending = CircularBuffer<Invocation>()
+    var inFlight: Invocation?
+    var recentlyAnswered = RecentRequestIDs(capacity: 1024)
+    var waitingRuntime: (promise: EventLoopPromise<EmulatorResponse>, channel: Channel)?
+    var faults = FaultPlan()
+    var storedInitError: ByteBuffer?
+    var process: BootstrapProcess?
+    var incarnation = Incarnation()
+    var starts = 0
+    var invocationsServed = 0
+    var isShuttingDown = false
+    private let stoppedPromise: EventLoopPromise<Void>
+
+    /// Completes once `shutdown()` stopped the bootstrap.
+    var stopped: EventLoopFuture<Void> { stoppedPromise.futureResult }
+
+    init(loop: EventLoop, configuration: EmulatorConfiguration) {
+        self.loop = loop
+        self.configuration = configuration
+        self.functionARN = LambdaEnvironment.functionARN(environment: configuration.environment)
+        self.stoppedPromise = loop.makePromise()
+    }
+
+    /// Sets the bootstrap's environment (it names the bound port) and starts the bootstrap.
+    func start(environment: [String: String]) {
+        loop.preconditionInEventLoop()
+        configuration.environment = environment
+        functionARN = LambdaEnvironment.functionARN(environment: environment)
+        startBootstrapIfNeeded()
+    }
+
+    func markStopped() {
+        stoppedPromise.succeed(())
+    }
+
+    func handle(_ request: EmulatorRequest, channel: Channel) -> EventLoopFuture<EmulatorResponse> {
+        loop.preconditionInEventLoop()
+        guard let route = EmulatorRoute(method: request.head.method.rawValue, uri: request.head.uri) else {
+            return loop.makeSucceededFuture(.error(.notFound, EmulatorErrors.notFound))
+        }
+        switch route {
+        case .invoke: return invoke(request)
+        case .nextInvocation: return nextInvocation(channel: channel)
+        case .invocationResponse(let id): return loop.makeSucceededFuture(invocationResponse(id, request))
+        case .invocationError(let id): return loop.makeSucceededFuture(invocationError(id, request))
+        case .initError: return loop.makeSucceededFuture(initError(request))
+        case .faults(let method): return loop.makeSucceededFuture(faults(method, request))
+        case .status: return loop.makeSucceededFuture(status())
+        }
+    }
+
+    // MARK: Scheduling
+
+    /// Hands the oldest queued invocation to the runtime's waiting `next`, if both exist and nothing is in flight.
+    func dispatchIfPossible() {
+        guard inFlight == nil, !pending.isEmpty, let waiter = waitingRuntime,
+              process != nil, !incarnation.killedByEmulator
+        else { return }
+        waitingRuntime = nil
+        guard waiter.channel.isActive else {
+            waiter.promise.succeed(.error(.gone, EmulatorErrors.unknownRequestID))
+            return
+        }
+        let invocation = pending.removeFirst()
+        inFlight = invocation
+        invocation.startedAt = .now()
+        let timeoutNanoseconds = Int64(configuration.timeoutSeconds * 1_000_000_000)
+        let deadlineMilliseconds = Int64(Date().timeIntervalSince1970 * 1000) + timeoutNanoseconds / 1_000_000
+        let requestID = invocation.requestID
+        invocation.timeoutTask = loop.scheduleTask(in: .nanoseconds(timeoutNanoseconds)) { [self] in
+            timedOut(requestID)
+        }
+        var headers: HTTPHeaders = [
+            "Content-Type": "application/json",
+            "Lambda-Runtime-Aws-Request-Id": requestID,
+            "Lambda-Runtime-Deadline-Ms": String(deadlineMilliseconds),
+            "Lambda-Runtime-Invoked-Function-Arn": functionARN,
+            "Lambda-Runtime-Trace-Id": invocation.traceID,
+        ]
+        if let context = invocation.clientContext {
+            headers.add(name: "Lambda-Runtime-Client-Context", value: context)
+        }
+        if let identity = invocation.cognitoIdentity {
+            headers.add(name: "Lambda-Runtime-Cognito-Identity", value: identity)
+        }
+        log("START RequestId: \(requestID) Version: $LATEST")
+        waiter.promise.succeed(EmulatorResponse(status: .ok, headers: headers, body: invocation.payload))
+    }
+
+    /// Answers the in-flight invocation and moves on to the next one.
+    func finishInFlight(body: ByteBuffer, functionError: Bool) {
+        guard let invocation = inFlight else { return }
+        inFlight = nil
+        recentlyAnswered.insert(invocation.requestID)
+        invocationsServed += 1
+        let milliseconds = invocation.startedAt.map { Double((NIODeadline.now() - $0).nanoseconds) / 1_000_000 } ?? 0
+        log("END RequestId: \(invocation.requestID) Duration: \(String(format: "%.2f", milliseconds)) ms"
+            + (functionError ? " (function error)" : ""))
+        invocation.answer(body: body, functionError: functionError)
+        dispatchIfPossible()
+    }
+
+    /// Answers a queued invocation that never reached the runtime.
+    func failQueued(_ invocation: Invocation, body: ByteBuffer) {
+        recentlyAnswered.insert(invocation.requestID)
+        invocationsServed += 1
+        log("RequestId: \(invocation.requestID) failed before reaching the runtime")
+        invocation.answer(body: body, functionError: true)
+    }
+
+    func failQueued(_ invocation: Invocation, with error: LambdaErrorBody) {
+        failQueued(invocation, body: ByteBuffer(string: error.json))
+    }
+
+    private func timedOut(_ requestID: String) {
+        guard let invocation = inFlight, invocation.requestID == requestID else { return }
+        log("RequestId: \(requestID) timed out after \(configuration.timeoutSeconds) s; killing the bootstrap")
+        invocation.timeoutTask = nil
+        if let process {
+            incarnation.killedByEmulator = true
+            process.send(SIGKILL)
+        }
+        finishInFlight(body: ByteBuffer(string: EmulatorErrors.timeout(seconds: configuration.timeoutSeconds).json),
+                       functionError: true)
+    }
+}

@@ -1,0 +1,98 @@
+import LambdaEmulatorCore
+import NIOCore
+import NIOHTTP1
+
+/// Collects each HTTP request (parsed by NIOHTTP1) into an `EmulatorRequest`, passes it to the emulator
+/// and writes the answer, which may come much later (long polls, invocations).
+///
+/// Bodies up to `bodyLimit` bytes are kept; larger ones are read and dropped so the route can answer 413;
+/// beyond `connectionLimit` bytes the emulator answers 413 at once and closes the connection.
+final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        case receiving(EmulatorRequest, bytesSeen: Int)
+        case rejected
+    }
+
+    private let emulator: Emulator
+    private let bodyLimit: Int
+    private let connectionLimit: Int
+    private var state = State.idle
+
+    init(emulator: Emulator, bodyLimit: Int, connectionLimit: Int) {
+        self.emulator = emulator
+        self.bodyLimit = bodyLimit
+        self.connectionLimit = connectionLimit
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            if let length = head.headers.first(name: "Content-Length").flatMap(Int.init), length > connectionLimit {
+                reject(context: context, version: head.version)
+                return
+            }
+            let request = EmulatorRequest(head: head, body: context.channel.allocator.buffer(capacity: 0),
+                                          bodyExceededLimit: false)
+            state = .receiving(request, bytesSeen: 0)
+        case .body(var chunk):
+            guard case .receiving(var request, let seen) = state else { return }
+            let total = seen + chunk.readableBytes
+            if total > connectionLimit {
+                reject(context: context, version: request.head.version)
+                return
+            }
+            if total > bodyLimit {
+                request.bodyExceededLimit = true
+                request.body.clear()
+            } else {
+                request.body.writeBuffer(&chunk)
+            }
+            state = .receiving(request, bytesSeen: total)
+        case .end:
+            guard case .receiving(let request, _) = state else { return }
+            state = .idle
+            dispatch(request, context: context)
+        }
+    }
+
+    private func dispatch(_ request: EmulatorRequest, context: ChannelHandlerContext) {
+        let channel = context.channel
+        let keepAlive = request.head.isKeepAlive
+        let version = request.head.version
+        emulator.handle(request, channel: channel).whenComplete { result in
+            let response: EmulatorResponse
+            switch result {
+            case .success(let value): response = value
+            case .failure(let error):
+                response = .error(.internalServerError,
+                                  LambdaErrorBody(errorMessage: "\(error)", errorType: "EmulatorError"))
+            }
+            Self.write(response, to: channel, version: version, keepAlive: keepAlive)
+        }
+    }
+
+    private func reject(context: ChannelHandlerContext, version: HTTPVersion) {
+        state = .rejected
+        let response = EmulatorResponse.error(.payloadTooLarge, EmulatorErrors.runtimeResponseTooLarge)
+        Self.write(response, to: context.channel, version: version, keepAlive: false)
+    }
+
+    private static func write(_ response: EmulatorResponse, to channel: Channel, version: HTTPVersion, keepAlive: Bool) {
+        var headers = response.headers
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+        if !keepAlive {
+            headers.replaceOrAdd(name: "Connection", value: "close")
+        }
+        let head = HTTPResponseHead(version: version, status: response.status, headers: headers)
+        channel.write(HTTPServerResponsePart.head(head), promise: nil)
+        channel.write(HTTPServerResponsePart.body(.byteBuffer(response.body)), promise: nil)
+        let done = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+        if !keepAlive {
+            done.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+}

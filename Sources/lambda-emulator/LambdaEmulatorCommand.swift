@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import LambdaEmulatorCore
+import NIOCore
+import NIOPosix
+
+@main
+struct LambdaEmulatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lambda-emulator",
+        abstract: "Serves the Lambda Runtime API and Invoke API locally and runs a bootstrap against them.",
+        discussion: """
+            Invoke like the Runtime Interface Emulator:
+              curl -d '{}' http://127.0.0.1:8080/2015-03-31/functions/function/invocations
+            Admin: GET /_emulator/status; GET|POST|DELETE /_emulator/faults with
+              {"next_delay_ms": N, "response_status": S, "count": K}
+            """)
+
+    @Option(help: "The port to listen on; 0 picks a free one.")
+    var port = 8080
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Invocation timeout in seconds (default: AWS_LAMBDA_FUNCTION_TIMEOUT, else 300).")
+    var timeout: Double?
+
+    @Argument(parsing: .captureForPassthrough, help: "-- PATH_TO_BOOTSTRAP [ARGS...]")
+    var bootstrap: [String] = []
+
+    private var bootstrapArguments: [String] {
+        bootstrap.first == "--" ? Array(bootstrap.dropFirst()) : bootstrap
+    }
+
+    func validate() throws {
+        guard let path = bootstrapArguments.first else {
+            throw ValidationError("name the bootstrap to run after --")
+        }
+        guard access(path, X_OK) == 0 else {
+            throw ValidationError("\(path) is not an executable file")
+        }
+        guard (0...65535).contains(port) else {
+            throw ValidationError("--port must be between 0 and 65535")
+        }
+        if let timeout, !(timeout > 0 && timeout <= 86_400) {
+            throw ValidationError("--timeout must be a positive number of seconds")
+        }
+    }
+
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let inherited = ProcessInfo.processInfo.environment
+        let timeoutSeconds = LambdaEnvironment.timeoutSeconds(option: timeout, inherited: inherited)
+
+        let arguments = bootstrapArguments
+        let emulator = Emulator(loop: loop, configuration: EmulatorConfiguration(
+            bootstrapArguments: arguments, environment: [:], timeoutSeconds: timeoutSeconds))
+        let server = try HTTPServer.bind(host: host, port: port, group: group, emulator: emulator)
+        let boundPort = server.localAddress?.port ?? port
+        let runtimeHost = (host == "0.0.0.0" || host == "::") ? "127.0.0.1" : host
+        let taskRoot = URL(fileURLWithPath: arguments[0]).standardizedFileURL.deletingLastPathComponent().path
+        // The bootstrap's environment names the bound port, so it is only known now.
+        let environment = LambdaEnvironment.make(
+            inherited: inherited, runtimeAPI: "\(runtimeHost):\(boundPort)", timeoutSeconds: timeoutSeconds,
+            taskRoot: taskRoot)
+
+        writeLine("lambda-emulator listening on \(host):\(boundPort)", to: STDOUT_FILENO)
+
+        let signalSources = installSignalHandlers(emulator)
+        loop.execute { emulator.start(environment: environment) }
+        try emulator.stopped.wait()
+        try? server.close().wait()
+        signalSources.forEach { $0.cancel() }
+        try group.syncShutdownGracefully()
+        log("stopped")
+    }
+
+    private func installSignalHandlers(_ emulator: Emulator) -> [DispatchSourceSignal] {
+        [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { number, name in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                emulator.loop.execute { emulator.shutdown(reason: name) }
+            }
+            source.resume()
+            return source
+        }
+    }
+}

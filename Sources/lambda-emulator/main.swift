@@ -1,1 +1,0 @@
-print("lambda-emulator: not yet implemented")
