@@ -11,7 +11,7 @@ func diagnosticEmulator(environment: [String: String] = [:], timeoutSeconds: Dou
 extension EmulatorHarness {
     func bootstrapPID() throws -> Int {
         guard let pid = try status()["bootstrap_pid"] as? Int else {
-            throw ChildProcessError(description: "no bootstrap is running: \(standardError)")
+            throw EmulatorHarnessError("no bootstrap is running: \(standardError)")
         }
         return pid
     }
@@ -24,7 +24,7 @@ extension EmulatorHarness {
     func invocationContext(headers: [String: String] = [:]) throws -> (result: InvokeResult, context: [String: Any]) {
         let result = try invoke(#"{"action":"diagnostic.context"}"#, headers: headers)
         guard result.status == 200, result.functionError == nil else {
-            throw ChildProcessError(description: "diagnostic.context failed: \(result.status) \(result.text)")
+            throw EmulatorHarnessError("diagnostic.context failed: \(result.status) \(result.text)")
         }
         return (result, try result.jsonObject())
     }

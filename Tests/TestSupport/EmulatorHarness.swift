@@ -19,7 +19,7 @@ public struct InvokeResult: Sendable {
     /// The body as a JSON object.
     public func jsonObject() throws -> [String: Any] {
         guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
-            throw ChildProcessError(description: "the body is not a JSON object: \(text.prefix(500))")
+            throw EmulatorHarnessError("the body is not a JSON object: \(text.prefix(500))")
         }
         return object
     }
@@ -50,7 +50,7 @@ public final class EmulatorHarness: @unchecked Sendable {
         let line = try process.waitForLine { $0.hasPrefix(prefix) }
         guard let portText = line.split(separator: ":").last, let port = Int(portText) else {
             process.stop()
-            throw ChildProcessError(description: "cannot read the port from \(line)")
+            throw EmulatorHarnessError("cannot read the port from \(line)")
         }
         self.process = process
         self.port = port
@@ -92,7 +92,7 @@ public final class EmulatorHarness: @unchecked Sendable {
             "POST", path: "/_emulator/faults", body: Data(json.utf8), headers: ["Content-Type": "application/json"],
             timeout: 30)
         guard result.status == 200 else {
-            throw ChildProcessError(description: "arming faults failed with \(result.status): \(result.text)")
+            throw EmulatorHarnessError("arming faults failed with \(result.status): \(result.text)")
         }
     }
 
@@ -115,7 +115,7 @@ public final class EmulatorHarness: @unchecked Sendable {
         _ method: String, path: String, body: Data?, headers: [String: String], timeout: TimeInterval
     ) throws -> InvokeResult {
         guard let url = URL(string: baseURL + path) else {
-            throw ChildProcessError(description: "bad URL \(baseURL + path)")
+            throw EmulatorHarnessError("bad URL \(baseURL + path)")
         }
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = method
@@ -132,7 +132,7 @@ public final class EmulatorHarness: @unchecked Sendable {
         task.resume()
         guard done.wait(timeout: .now() + timeout + 5) == .success else {
             task.cancel()
-            throw ChildProcessError(description: "\(method) \(path) got no answer within \(timeout) s")
+            throw EmulatorHarnessError("\(method) \(path) got no answer within \(timeout) s")
         }
         return try outcome.result(for: "\(method) \(path)")
     }
@@ -156,10 +156,10 @@ private final class TransferOutcome: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let error {
-            throw ChildProcessError(description: "\(description) failed: \(error)")
+            throw EmulatorHarnessError("\(description) failed: \(error)")
         }
         guard let response else {
-            throw ChildProcessError(description: "\(description) got no HTTP response")
+            throw EmulatorHarnessError("\(description) got no HTTP response")
         }
         var headers: [String: String] = [:]
         for (name, value) in response.allHeaderFields {
@@ -168,5 +168,13 @@ private final class TransferOutcome: @unchecked Sendable {
             }
         }
         return InvokeResult(status: response.statusCode, headers: headers, body: data ?? Data())
+    }
+}
+
+public struct EmulatorHarnessError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
     }
 }
