@@ -52,8 +52,8 @@ struct DiagnosticActions<Wrapped: LambdaHandler>: LambdaHandler {
             while nanosleep(&pause, &remaining) != 0 && errno == EINTR { pause = remaining }
             return Array("{\"slept\":\(milliseconds)}".utf8)
         case "diagnostic.oversize":
-            // A JSON string of exactly `bytes` bytes.
-            let size = max(2, request.bytes ?? 0)
+            // A JSON string of exactly `bytes` bytes, at most 64 MiB (beyond any Lambda limit).
+            let size = min(64 << 20, max(2, request.bytes ?? 0))
             return [UInt8(ascii: "\"")] + [UInt8](repeating: UInt8(ascii: "x"), count: size - 2) + [UInt8(ascii: "\"")]
         case "diagnostic.error":
             throw LambdaError(

@@ -109,6 +109,7 @@ public final class EmulatorHarness: @unchecked Sendable {
 
     public func stop() {
         process.stop()
+        session.invalidateAndCancel()
     }
 
     private func request(
