@@ -60,6 +60,10 @@ public enum EmulatorErrors {
         errorMessage: "Client context must be a valid Base64-encoded JSON object.",
         errorType: "InvalidRequestContentException")
 
+    public static func bodyTooLarge(limit: Int) -> LambdaErrorBody {
+        LambdaErrorBody(errorMessage: "Request body exceeds \(limit) bytes", errorType: "RequestEntityTooLarge")
+    }
+
     public static let unknownRequestID = LambdaErrorBody(
         errorMessage: "Invalid request ID", errorType: "InvalidRequestID")
 

@@ -62,21 +62,20 @@ extension Emulator {
         guard !isShuttingDown else { return }
         isShuttingDown = true
         log("\(reason): shutting down")
+        process?.send(SIGTERM)
         let refusal = EmulatorResponse.error(.serviceUnavailable, EmulatorErrors.shuttingDown)
         inFlight?.answer(refusal)
         inFlight = nil
         while let invocation = pending.popFirst() {
             invocation.answer(refusal)
         }
-        if let waiter = waitingRuntime {
-            waitingRuntime = nil
-            waiter.promise.succeed(refusal)
-        }
         guard let process else {
+            waitingRuntime?.promise.succeed(refusal)
+            waitingRuntime = nil
             markStopped()
             return
         }
-        process.send(SIGTERM)
+        // A waiting `next` is answered when the bootstrap has exited, so it does not see a refusal first.
         loop.scheduleTask(in: Self.stopGrace) { [self] in
             if let current = self.process, current.pid == process.pid {
                 log("bootstrap (pid \(process.pid)) ignored SIGTERM; sending SIGKILL")

@@ -6,18 +6,11 @@ extension Emulator {
     /// `GET /2018-06-01/runtime/invocation/next`: a long poll answered when an invocation is dispatched.
     func nextInvocation(channel: Channel) -> EventLoopFuture<EmulatorResponse> {
         let promise = loop.makePromise(of: EmulatorResponse.self)
-        if let delay = faults.takeNextDelay(), delay > 0 {
-            log("fault: delaying next by \(delay) ms")
-            loop.scheduleTask(in: .milliseconds(delay)) { [self] in
-                registerWaitingRuntime(promise, channel: channel)
-            }
-        } else {
-            registerWaitingRuntime(promise, channel: channel)
-        }
+        registerWaitingRuntime(promise, channel: channel)
         return promise.futureResult
     }
 
-    private func registerWaitingRuntime(_ promise: EventLoopPromise<EmulatorResponse>, channel: Channel) {
+    func registerWaitingRuntime(_ promise: EventLoopPromise<EmulatorResponse>, channel: Channel, delayed: Bool = false) {
         if isShuttingDown {
             promise.succeed(.error(.serviceUnavailable, EmulatorErrors.shuttingDown))
             return
@@ -27,7 +20,7 @@ extension Emulator {
             previous.promise.succeed(.error(.conflict, LambdaErrorBody(
                 errorMessage: "Another next request replaced this one", errorType: "InvalidStateTransition")))
         }
-        waitingRuntime = (promise, channel)
+        waitingRuntime = (promise, channel, delayed)
         dispatchIfPossible()
     }
 

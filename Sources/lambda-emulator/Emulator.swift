@@ -37,7 +37,8 @@ final class Emulator: @unchecked Sendable {
     var pending = CircularBuffer<Invocation>()
     var inFlight: Invocation?
     var recentlyAnswered = RecentRequestIDs(capacity: 1024)
-    var waitingRuntime: (promise: EventLoopPromise<EmulatorResponse>, channel: Channel)?
+    /// The runtime's pending `next`; `delayed` once an injected delay was applied to it.
+    var waitingRuntime: (promise: EventLoopPromise<EmulatorResponse>, channel: Channel, delayed: Bool)?
     var faults = FaultPlan()
     var storedInitError: ByteBuffer?
     var process: BootstrapProcess?
@@ -93,6 +94,14 @@ final class Emulator: @unchecked Sendable {
               process != nil, !incarnation.killedByEmulator
         else { return }
         waitingRuntime = nil
+        if !waiter.delayed, let delay = faults.takeNextDelay(), delay > 0 {
+            // Injected fault: the runtime's `next` is answered late, as if it had arrived `delay` ms later.
+            log("fault: delaying the answer to next by \(delay) ms")
+            loop.scheduleTask(in: .milliseconds(delay)) { [self] in
+                registerWaitingRuntime(waiter.promise, channel: waiter.channel, delayed: true)
+            }
+            return
+        }
         guard waiter.channel.isActive else {
             waiter.promise.succeed(.error(.gone, EmulatorErrors.unknownRequestID))
             return

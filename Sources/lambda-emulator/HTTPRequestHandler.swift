@@ -77,7 +77,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func reject(context: ChannelHandlerContext, version: HTTPVersion) {
         state = .rejected
-        let response = EmulatorResponse.error(.payloadTooLarge, EmulatorErrors.runtimeResponseTooLarge)
+        let response = EmulatorResponse.error(.payloadTooLarge, EmulatorErrors.bodyTooLarge(limit: connectionLimit))
         Self.write(response, to: context.channel, version: version, keepAlive: false)
     }
 

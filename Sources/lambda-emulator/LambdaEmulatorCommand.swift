@@ -59,7 +59,11 @@ struct LambdaEmulatorCommand: ParsableCommand {
             bootstrapArguments: arguments, environment: [:], timeoutSeconds: timeoutSeconds))
         let server = try HTTPServer.bind(host: host, port: port, group: group, emulator: emulator)
         let boundPort = server.localAddress?.port ?? port
-        let runtimeHost = (host == "0.0.0.0" || host == "::") ? "127.0.0.1" : host
+        let runtimeHost = switch host {
+        case "0.0.0.0", "::": "127.0.0.1"
+        case _ where host.contains(":"): "[\(host)]"
+        default: host
+        }
         let taskRoot = URL(fileURLWithPath: arguments[0]).standardizedFileURL.deletingLastPathComponent().path
         // The bootstrap's environment names the bound port, so it is only known now.
         let environment = LambdaEnvironment.make(
