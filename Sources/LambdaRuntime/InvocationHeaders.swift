@@ -1,0 +1,63 @@
+import Logging
+
+/// Builds an invocation's context from the headers of the Runtime API's `next` answer.
+enum InvocationHeaders {
+    static let requestID = "lambda-runtime-aws-request-id"
+    static let deadline = "lambda-runtime-deadline-ms"
+    static let functionARN = "lambda-runtime-invoked-function-arn"
+    static let traceID = "lambda-runtime-trace-id"
+    static let clientContext = "lambda-runtime-client-context"
+    static let cognitoIdentity = "lambda-runtime-cognito-identity"
+
+    /// - Parameter headers: names in lower case, as `HTTPResponse` keeps them.
+    static func context(
+        from headers: [(name: String, value: String)], logger: Logger
+    ) throws(RuntimeAPIError) -> InvocationContext {
+        func value(_ name: String) -> String? {
+            headers.first { $0.name == name }.flatMap { header in
+                let trimmed = trimmed(header.value)
+                return trimmed.isEmpty ? nil : trimmed
+            }
+        }
+        guard let requestID = value(requestID) else {
+            throw .malformedInvocation("the next invocation has no Lambda-Runtime-Aws-Request-Id header")
+        }
+        // The id goes into the URL path of the answer, so it must not carry path or query syntax.
+        guard requestID.utf8.allSatisfy(isRequestIDByte) else {
+            throw .malformedInvocation("the next invocation's request id has characters outside [A-Za-z0-9._-]")
+        }
+        guard let deadlineText = value(deadline), let deadline = Int64(deadlineText) else {
+            throw .malformedInvocation("invocation \(requestID) has no valid Lambda-Runtime-Deadline-Ms header")
+        }
+        var logger = logger
+        logger[metadataKey: LogLineFormatter.requestIDKey] = .string(requestID)
+        return InvocationContext(
+            requestID: requestID,
+            deadlineEpochMilliseconds: deadline,
+            invokedFunctionARN: value(functionARN) ?? "",
+            traceID: value(traceID),
+            clientContext: value(clientContext),
+            cognitoIdentity: value(cognitoIdentity),
+            logger: logger)
+    }
+
+    /// Without surrounding whitespace. Scalar-wise: as a `Character`, "\r\n" is one grapheme
+    /// that equals neither "\r" nor "\n", so a line's CRLF can survive character-wise trimming.
+    static func trimmed(_ value: String) -> String {
+        let scalars = value.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+
+    private static func isRequestIDByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"):
+            true
+        default:
+            false
+        }
+    }
+}

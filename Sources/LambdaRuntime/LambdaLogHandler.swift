@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+import Synchronization
+
+/// A swift-log handler writing one line per record to stderr, which Lambda captures.
+///
+/// The request id comes from the record's `requestId` metadata, or else from the invocation
+/// the runtime is serving, so that every line logged during an invocation carries it.
+public struct LambdaLogHandler: LogHandler {
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    private let formatter: LogLineFormatter
+
+    public init(format: LogFormat, logLevel: Logger.Level) {
+        self.formatter = LogLineFormatter(format: format)
+        self.logLevel = logLevel
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() {
+            merged.merge(provided) { _, new in new }
+        }
+        if let recorded = event.metadata {
+            merged.merge(recorded) { _, new in new }
+        }
+        let requestID = merged[LogLineFormatter.requestIDKey].map { "\($0)" } ?? CurrentInvocation.requestID
+        let line = formatter.line(
+            epochMilliseconds: WallClock.nowEpochMilliseconds(), level: event.level,
+            message: event.message.description, requestID: requestID, metadata: merged)
+        StandardError.writeLine(line)
+    }
+}
+
+/// The request id of the invocation being served, if any.
+public enum CurrentInvocation {
+    private static let current = Mutex<String?>(nil)
+
+    public static var requestID: String? {
+        current.withLock { $0 }
+    }
+
+    static func set(_ requestID: String?) {
+        current.withLock { $0 = requestID }
+    }
+}
+
+enum StandardError {
+    /// One `write` per line keeps lines from different threads whole.
+    static func writeLine(_ line: String) {
+        var bytes = Array(line.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.withUnsafeBufferPointer { buffer in
+            guard var next = buffer.baseAddress else { return }
+            var remaining = buffer.count
+            while remaining > 0 {
+                let written = write(2, next, remaining)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                next += written
+                remaining -= written
+            }
+        }
+    }
+}
+
+/// Installs `LambdaLogHandler` as the process's swift-log backend.
+public enum LambdaLogging {
+    private static let bootstrapped = Mutex(false)
+
+    /// Only the first call has an effect: swift-log allows one bootstrap per process.
+    public static func bootstrap(format: LogFormat, level: Logger.Level) {
+        let first = bootstrapped.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        LoggingSystem.bootstrap { _ in LambdaLogHandler(format: format, logLevel: level) }
+    }
+}

@@ -1,0 +1,132 @@
+import Logging
+
+/// Why the loop cannot go on; the process exits non-zero with this reason.
+struct RuntimeFatalError: Error {
+    var reason: String
+}
+
+/// One invocation after another: `next`, run the handler, post the answer.
+struct RuntimeLoop<Handler: LambdaHandler> {
+    static var traceIDVariable: String { "_X_AMZN_TRACE_ID" }
+    /// About 15 s of attempts with the default backoff before giving up on the Runtime API.
+    static var maximumConsecutiveNextFailures: Int { 20 }
+
+    var handler: Handler
+    let client: RuntimeAPIClient
+    let logger: Logger
+
+    mutating func serveNextInvocation() throws(RuntimeFatalError) {
+        let invocation = try nextInvocation()
+        let context = invocation.context
+        CurrentInvocation.set(context.requestID)
+        ProcessEnvironment.set(Self.traceIDVariable, to: context.traceID)
+        defer { CurrentInvocation.set(nil) }
+
+        let result: Result<[UInt8], any Error>
+        do {
+            result = .success(try handler.handle(invocation.event, context: context))
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success(let body):
+            try postResponse(body, context: context)
+        case .failure(let error):
+            let answer = ErrorAnswer(error)
+            context.logger.error("Invocation failed: \(answer.errorType): \(answer.errorMessage)")
+            try postError(answer, context: context)
+        }
+    }
+
+    private func nextInvocation() throws(RuntimeFatalError) -> Invocation {
+        var backoff = Backoff()
+        var throttle = RetryLogThrottle()
+        var failures = 0
+        while true {
+            do {
+                return try client.next()
+            } catch {
+                failures += 1
+                guard error.isTransient else {
+                    throw RuntimeFatalError(reason: "cannot get the next invocation: \(error.description)")
+                }
+                guard failures < Self.maximumConsecutiveNextFailures else {
+                    throw RuntimeFatalError(
+                        reason: "cannot get the next invocation after \(failures) attempts: \(error.description)")
+                }
+                let delay = backoff.nextDelay()
+                if let suppressed = throttle.shouldLog() {
+                    logger.warning(
+                        "Retrying next invocation in \(delay.milliseconds) ms (attempt \(failures), \(suppressed) retries not logged): \(error.description)")
+                }
+                Pause.sleep(delay)
+            }
+        }
+    }
+
+    private func postResponse(_ body: [UInt8], context: InvocationContext) throws(RuntimeFatalError) {
+        let outcome: PostOutcome
+        do {
+            outcome = try client.postResponse(requestID: context.requestID, body: body)
+        } catch {
+            throw RuntimeFatalError(reason: "cannot post the response of \(context.requestID): \(error.description)")
+        }
+        switch outcome {
+        case .accepted:
+            return
+        case .rejected(413, let message):
+            context.logger.error("The response of \(body.count) bytes is too large for Lambda: \(message)")
+            let answer = ErrorAnswer(
+                errorType: LambdaErrorType.responseSizeTooLarge,
+                errorMessage: "The response of \(body.count) bytes exceeds the Lambda response size limit")
+            try postError(answer, context: context, afterRejectedResponse: true)
+        case .rejected(let status, let message) where status >= 500:
+            context.logger.error("The Runtime API lost the invocation (HTTP \(status) on response): \(message)")
+        case .rejected(let status, let message):
+            throw RuntimeFatalError(reason: "the Runtime API refused the response with HTTP \(status): \(message)")
+        }
+    }
+
+    /// - Parameter afterRejectedResponse: the platform may have closed the invocation already,
+    ///   so a refusal is logged rather than fatal.
+    private func postError(
+        _ answer: ErrorAnswer, context: InvocationContext, afterRejectedResponse: Bool = false
+    ) throws(RuntimeFatalError) {
+        let outcome: PostOutcome
+        do {
+            outcome = try client.postError(requestID: context.requestID, errorType: answer.errorType, body: answer.body)
+        } catch {
+            throw RuntimeFatalError(reason: "cannot post the error of \(context.requestID): \(error.description)")
+        }
+        switch outcome {
+        case .accepted:
+            return
+        case .rejected(let status, let message) where status >= 500 || afterRejectedResponse:
+            context.logger.error("The Runtime API did not take the error (HTTP \(status)): \(message)")
+        case .rejected(let status, let message):
+            throw RuntimeFatalError(reason: "the Runtime API refused the error with HTTP \(status): \(message)")
+        }
+    }
+}
+
+/// Logs the first retry, then at most one every `interval`, counting the ones left out.
+struct RetryLogThrottle {
+    let interval: Duration
+    private var lastLogged: ContinuousClock.Instant?
+    private var suppressed = 0
+
+    init(interval: Duration = .seconds(5)) {
+        self.interval = interval
+    }
+
+    /// The number of retries not logged since the last logged one, or nil to stay quiet.
+    mutating func shouldLog(now: ContinuousClock.Instant = .now) -> Int? {
+        if let lastLogged, now - lastLogged < interval {
+            suppressed += 1
+            return nil
+        }
+        defer { suppressed = 0 }
+        lastLogged = now
+        return suppressed
+    }
+}

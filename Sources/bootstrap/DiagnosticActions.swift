@@ -1,0 +1,119 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import LambdaRuntime
+
+/// Test hooks for the runtime contract, off unless `LAMBDA_KAFKA_DIAGNOSTICS=1`.
+///
+/// Meant for the integration tests only: with it on, events whose `action` starts with
+/// `diagnostic.` can crash the process, sleep, or answer with chosen sizes and errors.
+/// Every other event goes to the wrapped handler.
+struct DiagnosticActions<Wrapped: LambdaHandler>: LambdaHandler {
+    static var variable: String { "LAMBDA_KAFKA_DIAGNOSTICS" }
+
+    var wrapped: Wrapped
+    let enabled: Bool
+
+    init(wrapping wrapped: Wrapped, enabled: Bool) {
+        self.wrapped = wrapped
+        self.enabled = enabled
+    }
+
+    /// Unset, empty or `0` is off, `1` is on; anything else is a configuration error.
+    static func isEnabled(in environment: [String: String]) throws -> Bool {
+        switch environment[variable] ?? "" {
+        case "", "0": return false
+        case "1": return true
+        default: throw LambdaError.invalidConfiguration(variable: variable, reason: "must be 0 or 1")
+        }
+    }
+
+    mutating func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
+        guard enabled, let request = DiagnosticRequest.decode(event) else {
+            return try wrapped.handle(event, context: context)
+        }
+        switch request.action {
+        case "diagnostic.context":
+            return try JSONEncoder().encode(ContextReport(context)).asBytes
+        case "diagnostic.crash":
+            context.logger.warning("diagnostic.crash: exiting with code 3")
+            _exit(3)
+        case "diagnostic.sleep":
+            let milliseconds = max(0, request.ms ?? 0)
+            var pause = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+            var remaining = timespec()
+            while nanosleep(&pause, &remaining) != 0 && errno == EINTR { pause = remaining }
+            return Array("{\"slept\":\(milliseconds)}".utf8)
+        case "diagnostic.oversize":
+            // A JSON string of exactly `bytes` bytes, at most 64 MiB (beyond any Lambda limit).
+            let size = min(64 << 20, max(2, request.bytes ?? 0))
+            return [UInt8(ascii: "\"")] + [UInt8](repeating: UInt8(ascii: "x"), count: size - 2) + [UInt8(ascii: "\"")]
+        case "diagnostic.error":
+            throw LambdaError(
+                errorType: request.errorType ?? "Function.DiagnosticError",
+                errorMessage: request.errorMessage ?? "diagnostic.error was asked for")
+        case "diagnostic.log":
+            let message = request.message ?? "diagnostic.log"
+            let logger = context.logger
+            logger.trace("\(message)")
+            logger.debug("\(message)")
+            logger.info("\(message)")
+            logger.notice("\(message)")
+            logger.warning("\(message)")
+            logger.error("\(message)")
+            logger.critical("\(message)")
+            return Array("{\"logged\":true}".utf8)
+        default:
+            throw LambdaError(errorType: "Function.UnknownAction", errorMessage: "Unknown diagnostic action \(request.action)")
+        }
+    }
+}
+
+private struct DiagnosticRequest: Decodable {
+    var action: String
+    var ms: Int?
+    var bytes: Int?
+    var errorType: String?
+    var errorMessage: String?
+    var message: String?
+
+    static func decode(_ event: [UInt8]) -> DiagnosticRequest? {
+        guard let request = try? JSONDecoder().decode(DiagnosticRequest.self, from: Data(event)),
+            request.action.hasPrefix("diagnostic.")
+        else { return nil }
+        return request
+    }
+}
+
+private struct ContextReport: Encodable {
+    var requestId: String
+    var remainingMs: Int64
+    var deadlineMs: Int64
+    var invokedFunctionArn: String
+    var traceId: String?
+    var traceIdEnvironment: String?
+    var clientContext: String?
+    var cognitoIdentity: String?
+
+    init(_ context: InvocationContext) {
+        requestId = context.requestID
+        remainingMs = context.remainingTime.milliseconds
+        deadlineMs = context.deadlineEpochMilliseconds
+        invokedFunctionArn = context.invokedFunctionARN
+        traceId = context.traceID
+        traceIdEnvironment = ProcessEnvironment.value("_X_AMZN_TRACE_ID")
+        clientContext = context.clientContext
+        cognitoIdentity = context.cognitoIdentity
+    }
+}
+
+extension Data {
+    fileprivate var asBytes: [UInt8] { [UInt8](self) }
+}

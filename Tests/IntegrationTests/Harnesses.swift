@@ -1,0 +1,31 @@
+import Foundation
+import TestSupport
+
+/// The real bootstrap under the real emulator, with the diagnostic actions on.
+func diagnosticEmulator(environment: [String: String] = [:], timeoutSeconds: Double? = nil) throws -> EmulatorHarness {
+    try EmulatorHarness(
+        environment: environment.merging(["LAMBDA_KAFKA_DIAGNOSTICS": "1"]) { current, _ in current },
+        timeoutSeconds: timeoutSeconds)
+}
+
+extension EmulatorHarness {
+    func bootstrapPID() throws -> Int {
+        guard let pid = try status()["bootstrap_pid"] as? Int else {
+            throw EmulatorHarnessError("no bootstrap is running: \(standardError)")
+        }
+        return pid
+    }
+
+    func restarts() throws -> Int {
+        try status()["restarts"] as? Int ?? -1
+    }
+
+    /// `diagnostic.context`, answered successfully, as a JSON object.
+    func invocationContext(headers: [String: String] = [:]) throws -> (result: InvokeResult, context: [String: Any]) {
+        let result = try invoke(#"{"action":"diagnostic.context"}"#, headers: headers)
+        guard result.status == 200, result.functionError == nil else {
+            throw EmulatorHarnessError("diagnostic.context failed: \(result.status) \(result.text)")
+        }
+        return (result, try result.jsonObject())
+    }
+}
