@@ -160,12 +160,15 @@ private final class ResponseCollector {
 }
 
 extension Substring {
+    /// Trims scalar by scalar: as a `Character`, a line's "\r\n" is one grapheme equal to
+    /// neither "\r" nor "\n", so character-wise trimming would leave it in place.
     fileprivate func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else {
             return ""
         }
-        return String(self[first...last])
+        return String(scalars[first...last])
     }
 }
 

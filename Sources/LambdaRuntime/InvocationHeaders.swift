@@ -14,10 +14,7 @@ enum InvocationHeaders {
         from headers: [(name: String, value: String)], logger: Logger
     ) throws(RuntimeAPIError) -> InvocationContext {
         func value(_ name: String) -> String? {
-            headers.first { $0.name == name }.flatMap { header in
-                let trimmed = trimmed(header.value)
-                return trimmed.isEmpty ? nil : trimmed
-            }
+            headers.first { $0.name == name }.flatMap { $0.value.isEmpty ? nil : $0.value }
         }
         guard let requestID = value(requestID) else {
             throw .malformedInvocation("the next invocation has no Lambda-Runtime-Aws-Request-Id header")
@@ -39,16 +36,6 @@ enum InvocationHeaders {
             clientContext: value(clientContext),
             cognitoIdentity: value(cognitoIdentity),
             logger: logger)
-    }
-
-    /// Without surrounding whitespace. Scalar-wise: as a `Character`, "\r\n" is one grapheme
-    /// that equals neither "\r" nor "\n", so a line's CRLF can survive character-wise trimming.
-    static func trimmed(_ value: String) -> String {
-        let scalars = value.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
-        return String(scalars[first...last])
     }
 
     private static func isRequestIDByte(_ byte: UInt8) -> Bool {
