@@ -44,11 +44,12 @@ struct SharedConfigFiles: Sendable {
     }
 
     private static func profileName(configSection section: String) -> String? {
+        // botocore: exactly "default", or "profile" followed by one whitespace-separated name.
         if section == "default" { return "default" }
-        let parts = section.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard section.hasPrefix("profile") else { return nil }
+        let parts = section.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard parts.count == 2, parts[0] == "profile" else { return nil }
-        let name = parts[1].trimmingSpaces()
-        return name.isEmpty ? nil : name
+        return String(parts[1])
     }
 
     private static func expandHome(_ path: String, home: String) -> String {
@@ -78,7 +79,8 @@ enum INIFile {
             }
             if trimmed.hasPrefix("[") {
                 guard trimmed.hasSuffix("]") else { current = nil; continue }
-                let name = String(trimmed.dropFirst().dropLast()).trimmingSpaces()
+                // Like Python's configparser, the name is taken as written between the brackets.
+                let name = String(trimmed.dropFirst().dropLast())
                 current = name
                 lastKey = nil
                 if sections[name] == nil { sections[name] = [:] }
