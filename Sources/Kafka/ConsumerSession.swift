@@ -2,8 +2,10 @@ import CRdKafka
 import CRdKafkaShim
 import Logging
 
-/// One native consumer (one group id) and where it stands. Used by one thread at a time.
-final class ConsumerSession {
+/// One native consumer (one group id) and where it stands.
+///
+/// `@unchecked Sendable`: only ever used under `KafkaConsumer`'s lock, one call at a time.
+final class ConsumerSession: @unchecked Sendable {
     private let client: NativeClient
     private let groupID: String?
     private let logger: Logger
@@ -34,7 +36,7 @@ final class ConsumerSession {
     func consume(_ request: ConsumeRequest, accept: (ConsumedRecord) -> Bool) throws(KafkaError) -> ConsumeResult {
         lastUsed = .now
         let plan: ReadPlan
-        do {
+        do throws(KafkaError) {
             plan = try prepare(request)
         } catch {
             forgetAssignment()

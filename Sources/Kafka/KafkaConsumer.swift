@@ -37,8 +37,8 @@ public final class KafkaConsumer: Sendable {
                 session = existing
             } else {
                 if sessions.count >= Self.maximumSessions,
-                   let idle = sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key {
-                    sessions[idle] = nil
+                   let idle = sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+                    sessions[idle.key] = nil
                 }
                 session = try ConsumerSession(configuration: configuration, groupID: request.groupID, logger: logger)
                 sessions[request.groupID] = session

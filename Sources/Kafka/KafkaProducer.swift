@@ -28,7 +28,7 @@ public final class KafkaProducer: Sendable {
         return session.withLock { session -> [DeliveryReport] in
             if let fatal = session.client.fatalError {
                 logger.error("Kafka producer hit a fatal error; creating a new one", metadata: ["error": "\(fatal)"])
-                do {
+                do throws(KafkaError) {
                     session = try ProducerSession(configuration: configuration, logger: logger)
                 } catch {
                     return records.indices.map {

@@ -26,7 +26,6 @@ final class NativeClient {
     deinit {
         rd_kafka_destroy(handle)
         // `logSink` is released after this body, once no librdkafka thread can call back.
-        withExtendedLifetime(logSink) {}
     }
 
     /// The fatal error that made this handle unusable, if any.

@@ -128,12 +128,11 @@ final class ProducerSession {
     private func makeHeaders(_ headers: [(String, [UInt8])]) -> OpaquePointer? {
         guard !headers.isEmpty, let list = rd_kafka_headers_new(headers.count) else { return nil }
         for (name, value) in headers {
-            var name = name
-            name.withUTF8 { nameBytes in
-                value.withUnsafeBytes { valueBytes in
-                    _ = rd_kafka_header_add(
-                        list, UnsafeRawPointer(nameBytes.baseAddress ?? emptyBytes).assumingMemoryBound(to: CChar.self),
-                        nameBytes.count, valueBytes.baseAddress ?? emptyBytes, valueBytes.count)
+            let nameBytes = name.utf8CString
+            nameBytes.withUnsafeBufferPointer { namePointer in
+                value.withUnsafeBytes { valuePointer in
+                    let valueAddress = valuePointer.baseAddress ?? emptyBytes
+                    _ = rd_kafka_header_add(list, namePointer.baseAddress, nameBytes.count - 1, valueAddress, valuePointer.count)
                 }
             }
         }

@@ -20,7 +20,8 @@ final class MockCluster {
         var reason = [CChar](repeating: 0, count: 512)
         guard let host = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &reason, reason.count) else {
             rd_kafka_conf_destroy(conf)
-            throw MockClusterError(description: "cannot create the host client: \(String(cString: reason))")
+            let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw MockClusterError(description: "cannot create the host client: \(text)")
         }
         guard let cluster = rd_kafka_mock_cluster_new(host, brokers) else {
             rd_kafka_destroy(host)
