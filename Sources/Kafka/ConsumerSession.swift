@@ -33,11 +33,13 @@ final class ConsumerSession: @unchecked Sendable {
         }
     }
 
-    func consume(_ request: ConsumeRequest, accept: (ConsumedRecord) -> Bool) throws(KafkaError) -> ConsumeResult {
+    /// `lookup` answers metadata and watermark requests: on the consumer's own connections they
+    /// would queue behind the fetch long-poll (`fetch.wait.max.ms`), as brokers answer in order.
+    func consume(_ request: ConsumeRequest, lookup: NativeClient, accept: (ConsumedRecord) -> Bool) throws(KafkaError) -> ConsumeResult {
         lastUsed = .now
         let plan: ReadPlan
         do throws(KafkaError) {
-            plan = try prepare(request)
+            plan = try prepare(request, lookup: lookup)
         } catch {
             forgetAssignment()
             throw error
@@ -76,8 +78,8 @@ final class ConsumerSession: @unchecked Sendable {
     }
 
     /// Finds the partitions, where each starts, and points the consumer there.
-    private func prepare(_ request: ConsumeRequest) throws(KafkaError) -> ReadPlan {
-        guard let topic = try client.metadata(topic: request.topic, deadline: request.deadline).first else {
+    private func prepare(_ request: ConsumeRequest, lookup: NativeClient) throws(KafkaError) -> ReadPlan {
+        guard let topic = try lookup.metadata(topic: request.topic, deadline: request.deadline).first else {
             throw KafkaError(code: RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, message: "topic '\(request.topic)' does not exist")
         }
         var partitions = topic.partitions
@@ -87,7 +89,7 @@ final class ConsumerSession: @unchecked Sendable {
             }
             partitions = [only]
         }
-        let watermarks = try client.watermarks(topic: request.topic, partitions: partitions, deadline: request.deadline)
+        let watermarks = try lookup.watermarks(topic: request.topic, partitions: partitions, deadline: request.deadline)
         let committed = groupID == nil ? [:] : try committedOffsets(topic: request.topic, partitions: partitions, deadline: request.deadline)
 
         var plan = ReadPlan(committed: committed)

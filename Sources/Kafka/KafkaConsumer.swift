@@ -11,7 +11,7 @@ import Synchronization
 public final class KafkaConsumer: Sendable {
     private let configuration: KafkaConfiguration
     private let logger: Logger
-    private let sessions = Mutex<[String?: ConsumerSession]>([:])
+    private let state = Mutex(ConsumerState())
 
     /// Native consumers kept warm at once; the least recently used goes first.
     static let maximumSessions = 4
@@ -31,19 +31,33 @@ public final class KafkaConsumer: Sendable {
     public func consume(_ request: ConsumeRequest, accept: (ConsumedRecord) -> Bool) throws(KafkaError) -> ConsumeResult {
         let configuration = configuration
         let logger = logger
-        return try sessions.withLock { (sessions) throws(KafkaError) -> ConsumeResult in
+        return try state.withLock { (state) throws(KafkaError) -> ConsumeResult in
+            let lookup: NativeClient
+            if let existing = state.lookup {
+                lookup = existing
+            } else {
+                let native = try configuration.makeNativeConfiguration(role: .admin)
+                lookup = try NativeClient(type: RD_KAFKA_PRODUCER, configuration: native, logger: logger)
+                state.lookup = lookup
+            }
             let session: ConsumerSession
-            if let existing = sessions[request.groupID] {
+            if let existing = state.sessions[request.groupID] {
                 session = existing
             } else {
-                if sessions.count >= Self.maximumSessions,
-                   let idle = sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
-                    sessions[idle.key] = nil
+                if state.sessions.count >= Self.maximumSessions,
+                   let idle = state.sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+                    state.sessions[idle.key] = nil
                 }
                 session = try ConsumerSession(configuration: configuration, groupID: request.groupID, logger: logger)
-                sessions[request.groupID] = session
+                state.sessions[request.groupID] = session
             }
-            return try session.consume(request, accept: accept)
+            return try session.consume(request, lookup: lookup, accept: accept)
         }
     }
+}
+
+/// The warm native consumers, one per group id (nil: no group), and the client for lookups.
+struct ConsumerState: @unchecked Sendable {
+    var lookup: NativeClient?
+    var sessions: [String?: ConsumerSession] = [:]
 }
