@@ -57,17 +57,22 @@ final class ConsumerSession: @unchecked Sendable {
                 logger.warning("Kafka consumer error", metadata: ["error": "\(error)"])
             }
         }
-        if let failure, reader.records.isEmpty {
-            forgetAssignment()
-            throw failure
+        if let failure {
+            guard !reader.records.isEmpty else {
+                forgetAssignment()
+                throw failure
+            }
+            logger.warning("Kafka consumer stopped early on an error", metadata: ["error": "\(failure)"])
         }
         if let rejected = reader.rejected {
             // The consumer moved past the rejected record; put it back in front.
-            try seek(topic: request.topic, offsets: [rejected.partition: rejected.offset], deadline: request.deadline)
+            let offset = reader.next[rejected.partition] ?? rejected.offset
+            try seek(topic: request.topic, offsets: [rejected.partition: offset], deadline: request.deadline)
         }
         positions = reader.next
         if groupID != nil {
-            let returned = reader.next.filter { plan.committed[$0.key] != $0.value }
+            // Only partitions that returned records: nothing is committed for a partition merely looked at.
+            let returned = reader.next.filter { plan.start[$0.key] != $0.value }
             if !returned.isEmpty {
                 try commit(topic: request.topic, offsets: returned, deadline: request.deadline)
             }

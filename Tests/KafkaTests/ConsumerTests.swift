@@ -122,6 +122,10 @@ import Testing
         #expect(values(other) == ["0", "1", "2", "3"])
         let noGroup = try consumer.consumeAll(ConsumeRequest(topic: "groups", start: .beginning, maxRecords: 10, deadline: deadline()))
         #expect(noGroup.records.count == 4, "without a group nothing is committed")
+        // Reading nothing committed nothing: `start` still applies to the late group.
+        let late = try fixture.consumer().consumeAll(
+            ConsumeRequest(topic: "groups", start: .beginning, groupID: "late", maxRecords: 10, deadline: deadline()))
+        #expect(values(late) == ["0", "1", "2", "3"])
     }
 
     @Test func consumingAMissingTopicThrowsWithoutCreatingIt() throws {
