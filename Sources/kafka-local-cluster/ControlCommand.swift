@@ -41,7 +41,7 @@ enum ControlCommand {
             try expect(0, "clear-errors")
             self = .clearErrors
         case let other:
-            throw MockClusterError(description: "unknown command '\(other)'")
+            throw MockClusterError(description: "unknown command '\(other.prefix(40))'")
         }
     }
 

@@ -47,6 +47,7 @@ struct LineReader {
     let fileDescriptor: Int32
     private var buffer: [UInt8] = []
     private var reachedEnd = false
+    static let maximumLineLength = 64 * 1024
 
     init(fileDescriptor: Int32) {
         self.fileDescriptor = fileDescriptor
@@ -59,6 +60,11 @@ struct LineReader {
                 let line = String(decoding: buffer[..<newline], as: UTF8.self)
                 buffer.removeSubrange(...newline)
                 return line
+            }
+            if buffer.count > Self.maximumLineLength {
+                // No command is this long: hand it on whole to be answered as an error.
+                defer { buffer.removeAll() }
+                return String(decoding: buffer, as: UTF8.self)
             }
             if reachedEnd {
                 guard !buffer.isEmpty else { return nil }
