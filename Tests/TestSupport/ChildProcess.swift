@@ -92,6 +92,11 @@ public final class ChildProcess: @unchecked Sendable {
         throw ChildProcessError(description: "timed out waiting for a line; stdout: \(standardOutput) stderr: \(standardError)")
     }
 
+    /// Writes `line` and a newline to the child's stdin.
+    public func writeLine(_ line: String) throws {
+        try stdinPipe.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
+    }
+
     /// Closes the child's stdin (the local cluster exits when it sees that).
     public func closeStandardInput() {
         try? stdinPipe.fileHandleForWriting.close()

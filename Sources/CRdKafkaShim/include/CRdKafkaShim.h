@@ -12,4 +12,8 @@ static const int64_t cshim_rd_kafka_offset_end = RD_KAFKA_OFFSET_END;
 static const int64_t cshim_rd_kafka_offset_stored = RD_KAFKA_OFFSET_STORED;
 static const int64_t cshim_rd_kafka_offset_invalid = RD_KAFKA_OFFSET_INVALID;
 
+/* A valid address for zero-length keys, values and header values: librdkafka
+   treats a NULL pointer as a null (absent) field, not an empty one. */
+const void *cshim_rd_kafka_empty_bytes(void);
+
 #endif

@@ -1,0 +1,203 @@
+import CRdKafka
+import CRdKafkaShim
+import Logging
+
+/// One native consumer (one group id) and where it stands.
+///
+/// `@unchecked Sendable`: only ever used under `KafkaConsumer`'s lock, one call at a time.
+final class ConsumerSession: @unchecked Sendable {
+    private let client: NativeClient
+    private let groupID: String?
+    private let logger: Logger
+    private(set) var lastUsed = ContinuousClock.now
+    /// The assignment and, per partition, the offset the consumer will deliver next.
+    private var assignedTopic: String?
+    private var positions: [Int32: Int64] = [:]
+
+    /// librdkafka can only assign partitions with a group id; without one the wrapper uses this
+    /// id and never commits (nor joins), so no group state appears on the cluster.
+    static let unmanagedGroupID = "swift-lambda-kafka.no-group"
+    private static let minimumCommitTimeoutMs: Int32 = 2000
+
+    init(configuration: KafkaConfiguration, groupID: String?, logger: Logger) throws(KafkaError) {
+        let native = try configuration.makeNativeConfiguration(role: .consumer(groupID: groupID ?? Self.unmanagedGroupID))
+        client = try NativeClient(type: RD_KAFKA_CONSUMER, configuration: native, logger: logger)
+        self.groupID = groupID
+        self.logger = logger
+    }
+
+    deinit {
+        let code = rd_kafka_consumer_close(client.handle)
+        if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+            logger.warning("Kafka consumer did not close cleanly", metadata: ["code": "\(String(cString: rd_kafka_err2name(code)))"])
+        }
+    }
+
+    /// `lookup` answers metadata and watermark requests: on the consumer's own connections they
+    /// would queue behind the fetch long-poll (`fetch.wait.max.ms`), as brokers answer in order.
+    func consume(_ request: ConsumeRequest, lookup: NativeClient, accept: (ConsumedRecord) -> Bool) throws(KafkaError) -> ConsumeResult {
+        lastUsed = .now
+        let plan: ReadPlan
+        do throws(KafkaError) {
+            plan = try prepare(request, lookup: lookup)
+        } catch {
+            forgetAssignment()
+            throw error
+        }
+        var reader = PartitionReader(plan: plan)
+        var failure: KafkaError?
+        while !reader.allAtEnd && reader.records.count < request.maxRecords && !reader.stoppedEarly && !request.deadline.hasPassed {
+            guard let message = rd_kafka_consumer_poll(client.handle, request.deadline.remainingMilliseconds()) else { continue }
+            defer { rd_kafka_message_destroy(message) }
+            if let error = reader.handle(message, topic: request.topic, accept: accept) {
+                if Self.isPermanent(error) {
+                    failure = error
+                    break
+                }
+                logger.warning("Kafka consumer error", metadata: ["error": "\(error)"])
+            }
+        }
+        if let failure {
+            guard !reader.records.isEmpty else {
+                forgetAssignment()
+                throw failure
+            }
+            logger.warning("Kafka consumer stopped early on an error", metadata: ["error": "\(failure)"])
+        }
+        if let rejected = reader.rejected {
+            // The consumer moved past the rejected record; put it back in front.
+            let offset = reader.next[rejected.partition] ?? rejected.offset
+            try seek(topic: request.topic, offsets: [rejected.partition: offset], deadline: request.deadline)
+        }
+        positions = reader.next
+        if groupID != nil {
+            // Only partitions that returned records: nothing is committed for a partition merely looked at.
+            let returned = reader.next.filter { plan.start[$0.key] != $0.value }
+            if !returned.isEmpty {
+                try commit(topic: request.topic, offsets: returned, deadline: request.deadline)
+            }
+        }
+        return ConsumeResult(
+            records: reader.records, reachedEnd: reader.allAtEnd, nextOffsets: reader.next,
+            stoppedEarly: reader.stoppedEarly)
+    }
+
+    /// Finds the partitions, where each starts, and points the consumer there.
+    private func prepare(_ request: ConsumeRequest, lookup: NativeClient) throws(KafkaError) -> ReadPlan {
+        guard let topic = try lookup.metadata(topic: request.topic, deadline: request.deadline).first else {
+            throw KafkaError(code: RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, message: "topic '\(request.topic)' does not exist")
+        }
+        var partitions = topic.partitions
+        if let only = request.partition {
+            guard partitions.contains(only) else {
+                throw KafkaError(code: RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, message: "topic '\(request.topic)' has no partition \(only)")
+            }
+            partitions = [only]
+        }
+        let watermarks = try lookup.watermarks(topic: request.topic, partitions: partitions, deadline: request.deadline)
+        let committed = groupID == nil ? [:] : try committedOffsets(topic: request.topic, partitions: partitions, deadline: request.deadline)
+
+        var plan = ReadPlan(committed: committed)
+        for mark in watermarks {
+            let wanted: Int64
+            if let offset = committed[mark.partition] {
+                wanted = offset
+            } else {
+                switch request.start {
+                case .beginning: wanted = mark.earliest
+                case .end: wanted = mark.latest
+                case .offset(let offset): wanted = offset
+                }
+            }
+            plan.start[mark.partition] = min(max(wanted, mark.earliest), mark.latest)
+            plan.high[mark.partition] = mark.latest
+        }
+        try position(topic: request.topic, at: plan.start, deadline: request.deadline)
+        return plan
+    }
+
+    /// Assigns exactly these partitions at these offsets, reusing the current assignment when it matches.
+    private func position(topic: String, at offsets: [Int32: Int64], deadline: ContinuousClock.Instant) throws(KafkaError) {
+        if assignedTopic == topic && Set(positions.keys) == Set(offsets.keys) {
+            let moved = offsets.filter { positions[$0.key] != $0.value }
+            if !moved.isEmpty { try seek(topic: topic, offsets: moved, deadline: deadline) }
+        } else {
+            forgetAssignment()
+            let list = TopicPartitionList(topic: topic, offsets: offsets)
+            let code = rd_kafka_assign(client.handle, list.pointer)
+            guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(code: code, message: "assigning \(topic): \(String(cString: rd_kafka_err2str(code)))") }
+            assignedTopic = topic
+        }
+        positions = offsets
+    }
+
+    private func seek(topic: String, offsets: [Int32: Int64], deadline: ContinuousClock.Instant) throws(KafkaError) {
+        let list = TopicPartitionList(topic: topic, offsets: offsets)
+        if let error = rd_kafka_seek_partitions(client.handle, list.pointer, max(deadline.remainingMilliseconds(), 1000)) {
+            forgetAssignment()
+            throw KafkaError(consuming: error)
+        }
+        if let error = list.firstError {
+            forgetAssignment()
+            throw error
+        }
+    }
+
+    private func forgetAssignment() {
+        if assignedTopic != nil { _ = rd_kafka_assign(client.handle, nil) }
+        assignedTopic = nil
+        positions = [:]
+    }
+
+    /// The group's committed offsets (partitions without one are left out).
+    private func committedOffsets(topic: String, partitions: [Int32], deadline: ContinuousClock.Instant) throws(KafkaError) -> [Int32: Int64] {
+        let list = TopicPartitionList(topic: topic, offsets: Dictionary(uniqueKeysWithValues: partitions.map { ($0, cshim_rd_kafka_offset_invalid) }))
+        let code = rd_kafka_committed(client.handle, list.pointer, deadline.remainingMilliseconds())
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(code: code, message: "reading committed offsets of group for \(topic): \(String(cString: rd_kafka_err2str(code)))")
+        }
+        if let error = list.firstError { throw error }
+        return list.offsets.filter { $0.value >= 0 }
+    }
+
+    /// Commits synchronously, bounded by the deadline but given at least a short grace.
+    private func commit(topic: String, offsets: [Int32: Int64], deadline: ContinuousClock.Instant) throws(KafkaError) {
+        let list = TopicPartitionList(topic: topic, offsets: offsets)
+        guard let queue = rd_kafka_queue_new(client.handle) else {
+            throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL, message: "librdkafka returned no queue")
+        }
+        defer { rd_kafka_queue_destroy(queue) }
+        let code = rd_kafka_commit_queue(client.handle, list.pointer, queue, nil, nil)
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(code: code, message: "committing offsets: \(String(cString: rd_kafka_err2str(code)))") }
+        let timeoutMs = max(deadline.remainingMilliseconds(), Self.minimumCommitTimeoutMs)
+        guard let event = rd_kafka_queue_poll(queue, timeoutMs) else {
+            throw KafkaError.timedOut("the offset commit was not confirmed in time; the records may be read again")
+        }
+        defer { rd_kafka_event_destroy(event) }
+        let eventCode = rd_kafka_event_error(event)
+        guard eventCode == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(code: eventCode, message: "committing offsets: \(rd_kafka_event_error_string(event).map { String(cString: $0) } ?? "")")
+        }
+        if let committed = rd_kafka_event_topic_partition_list(event) {
+            for element in UnsafeBufferPointer(start: committed.pointee.elems, count: Int(committed.pointee.cnt)) where element.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError(code: element.err, message: "committing partition \(element.partition): \(String(cString: rd_kafka_err2str(element.err)))")
+            }
+        }
+    }
+
+    /// Errors after which waiting for more records is pointless.
+    private static func isPermanent(_ error: KafkaError) -> Bool {
+        [RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED, RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED,
+         RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__FATAL,
+         RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED, RD_KAFKA_RESP_ERR__AUTHENTICATION]
+            .contains { $0.rawValue == error.code }
+    }
+}
+
+/// Where one call starts, per partition.
+struct ReadPlan {
+    var start: [Int32: Int64] = [:]
+    /// High watermark when the call started.
+    var high: [Int32: Int64] = [:]
+    var committed: [Int32: Int64]
+}

@@ -1,0 +1,68 @@
+import CRdKafka
+
+/// Delivery reports of one `send` call, filled in as librdkafka reports each record.
+struct DeliveryBatch {
+    private(set) var reports: [DeliveryReport]
+    private var settled: [Bool]
+    private(set) var pending: Int
+    let generation: UInt32
+    /// After the deadline: purge reports become timeout errors.
+    var purging = false
+    private var errors: [Int32: KafkaError] = [:]
+
+    init(count: Int, generation: UInt32) {
+        reports = (0..<count).map { DeliveryReport(index: $0, partition: -1, offset: -1, timestampMs: nil, error: nil) }
+        settled = Array(repeating: false, count: count)
+        pending = count
+        self.generation = generation
+    }
+
+    /// The `msg_opaque` for record `index`: generation and index, never NULL (generation starts at 1).
+    static func opaque(generation: UInt32, index: Int) -> UnsafeMutableRawPointer? {
+        UnsafeMutableRawPointer(bitPattern: UInt(generation) << 32 | UInt(truncatingIfNeeded: index) & 0xFFFF_FFFF)
+    }
+
+    mutating func fail(_ index: Int, _ error: KafkaError) {
+        guard !settled[index] else { return }
+        settled[index] = true
+        pending -= 1
+        reports[index].error = error
+    }
+
+    mutating func failPending(_ error: KafkaError) {
+        for index in settled.indices where !settled[index] { fail(index, error) }
+    }
+
+    mutating func record(_ message: UnsafePointer<rd_kafka_message_t>) {
+        let tag = UInt(bitPattern: message.pointee._private)
+        let index = Int(tag & 0xFFFF_FFFF)
+        guard UInt32(truncatingIfNeeded: tag >> 32) == generation, index < settled.count, !settled[index] else { return }
+        settled[index] = true
+        pending -= 1
+        reports[index].partition = message.pointee.partition
+        let code = message.pointee.err
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            reports[index].error = error(for: code)
+            return
+        }
+        reports[index].offset = message.pointee.offset
+        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let timestamp = rd_kafka_message_timestamp(message, &timestampType)
+        reports[index].timestampMs = timestamp >= 0 ? timestamp : nil
+    }
+
+    private mutating func error(for code: rd_kafka_resp_err_t) -> KafkaError {
+        if let cached = errors[code.rawValue] { return cached }
+        let error: KafkaError
+        switch code {
+        case RD_KAFKA_RESP_ERR__PURGE_QUEUE where purging:
+            error = .timedOut("not acknowledged before the deadline (purged before it was sent)")
+        case RD_KAFKA_RESP_ERR__PURGE_INFLIGHT where purging:
+            error = .timedOut("not acknowledged before the deadline (purged in flight: the broker may still have written it)")
+        default:
+            error = KafkaError(code: code)
+        }
+        errors[code.rawValue] = error
+        return error
+    }
+}

@@ -1,0 +1,82 @@
+import CRdKafka
+
+public struct TopicMetadata: Sendable, Equatable {
+    public var name: String
+    /// Partition ids, sorted.
+    public var partitions: [Int32]
+
+    public init(name: String, partitions: [Int32]) {
+        self.name = name
+        self.partitions = partitions
+    }
+}
+
+public struct PartitionOffsets: Sendable, Equatable {
+    public var partition: Int32
+    /// Offset of the oldest record still stored.
+    public var earliest: Int64
+    /// High watermark: offset the next produced record gets.
+    public var latest: Int64
+
+    public init(partition: Int32, earliest: Int64, latest: Int64) {
+        self.partition = partition
+        self.earliest = earliest
+        self.latest = latest
+    }
+}
+
+extension NativeClient {
+    /// Metadata of one topic (nil when the broker does not know it) or, with `topic == nil`, of every topic.
+    ///
+    /// Asking for one topic creates a local topic object only; the handle must have
+    /// `allow.auto.create.topics=false` so brokers honouring Metadata v4+ do not create it.
+    func metadata(topic: String?, deadline: ContinuousClock.Instant) throws(KafkaError) -> [TopicMetadata] {
+        var topicHandle: OpaquePointer?
+        if let topic {
+            guard let created = rd_kafka_topic_new(handle, topic, nil) else {
+                throw KafkaError(code: rd_kafka_last_error(), message: "invalid topic name '\(topic)'")
+            }
+            topicHandle = created
+        }
+        defer { if let topicHandle { rd_kafka_topic_destroy(topicHandle) } }
+
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let code = rd_kafka_metadata(
+            handle, topic == nil ? 1 : 0, topicHandle, &metadata, deadline.remainingMilliseconds())
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
+            throw KafkaError(code: code, message: "metadata request failed: \(String(cString: rd_kafka_err2str(code)))")
+        }
+        defer { rd_kafka_metadata_destroy(metadata) }
+
+        var result: [TopicMetadata] = []
+        for topicEntry in UnsafeBufferPointer(start: metadata.pointee.topics, count: Int(metadata.pointee.topic_cnt)) {
+            let name = String(cString: topicEntry.topic)
+            switch topicEntry.err {
+            case RD_KAFKA_RESP_ERR_NO_ERROR, RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+                let partitions = UnsafeBufferPointer(start: topicEntry.partitions, count: Int(topicEntry.partition_cnt))
+                result.append(TopicMetadata(name: name, partitions: partitions.map(\.id).sorted()))
+            case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+                continue
+            default:
+                throw KafkaError(code: topicEntry.err, message: "topic '\(name)': \(String(cString: rd_kafka_err2str(topicEntry.err)))")
+            }
+        }
+        return result
+    }
+
+    /// Low and high watermarks of every partition of `topic`, asked of the partition leaders.
+    func watermarks(topic: String, partitions: [Int32], deadline: ContinuousClock.Instant) throws(KafkaError) -> [PartitionOffsets] {
+        var result: [PartitionOffsets] = []
+        for partition in partitions {
+            var low: Int64 = -1
+            var high: Int64 = -1
+            let code = rd_kafka_query_watermark_offsets(
+                handle, topic, partition, &low, &high, deadline.remainingMilliseconds())
+            guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                throw KafkaError(code: code, message: "offsets of \(topic)/\(partition): \(String(cString: rd_kafka_err2str(code)))")
+            }
+            result.append(PartitionOffsets(partition: partition, earliest: low, latest: high))
+        }
+        return result
+    }
+}

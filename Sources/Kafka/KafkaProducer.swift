@@ -1,0 +1,42 @@
+import CRdKafka
+import CRdKafkaShim
+import Logging
+import Synchronization
+
+/// An idempotent producer (acks=all) that reports on every record of a batch by a deadline.
+///
+/// Calls are serialised; the native client is created in `init`, reused across calls, and
+/// recreated after a fatal (idempotence) error.
+public final class KafkaProducer: Sendable {
+    private let configuration: KafkaConfiguration
+    private let logger: Logger
+    private let session: Mutex<ProducerSession>
+
+    public init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
+        self.configuration = configuration
+        self.logger = logger
+        self.session = Mutex(try ProducerSession(configuration: configuration, logger: logger))
+    }
+
+    /// Produces `records` to `topic` and returns one report per record, in the same order.
+    ///
+    /// Records not acknowledged by `deadline` are purged and reported with a timeout error
+    /// (an in-flight record may still have been written by the broker).
+    public func send(topic: String, records: [OutgoingRecord], deadline: ContinuousClock.Instant) -> [DeliveryReport] {
+        let configuration = configuration
+        let logger = logger
+        return session.withLock { session -> [DeliveryReport] in
+            if let fatal = session.client.fatalError {
+                logger.error("Kafka producer hit a fatal error; creating a new one", metadata: ["error": "\(fatal)"])
+                do throws(KafkaError) {
+                    session = try ProducerSession(configuration: configuration, logger: logger)
+                } catch {
+                    return records.indices.map {
+                        DeliveryReport(index: $0, partition: -1, offset: -1, timestampMs: nil, error: error)
+                    }
+                }
+            }
+            return session.send(topic: topic, records: records, deadline: deadline)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import CRdKafka
+
+/// What a librdkafka handle is for; decides the settings the wrapper's semantics depend on.
+enum ClientRole: Sendable {
+    case producer
+    case consumer(groupID: String?)
+    case admin
+}
+
+/// Sole owner of an `rd_kafka_conf_t` until `rd_kafka_new` takes it over.
+final class NativeConfiguration {
+    private(set) var pointer: OpaquePointer?
+
+    init() {
+        pointer = rd_kafka_conf_new()
+    }
+
+    deinit {
+        if let pointer { rd_kafka_conf_destroy(pointer) }
+    }
+
+    /// `rd_kafka_new` succeeded and now owns the configuration.
+    func relinquish() {
+        pointer = nil
+    }
+
+    /// Sets one property; returns librdkafka's reason on failure.
+    func set(_ name: String, _ value: String) -> String? {
+        guard let pointer else { return "configuration already handed over" }
+        var reason = [CChar](repeating: 0, count: 512)
+        let result = rd_kafka_conf_set(pointer, name, value, &reason, reason.count)
+        guard result != RD_KAFKA_CONF_OK else { return nil }
+        return String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    func setOrThrow(_ name: String, _ value: String) throws(KafkaError) {
+        if let reason = set(name, value) {
+            throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "\(name): \(reason)")
+        }
+    }
+
+    /// Checks one user-supplied property against a scratch configuration.
+    static func validate(name: String, value: String) -> String? {
+        guard let reason = NativeConfiguration().set(name, value) else { return nil }
+        // librdkafka's reason may quote the value; keep secrets out of errors and logs.
+        return mayHoldSecret(name) ? "rejected by librdkafka (reason withheld: the property may hold a secret)" : reason
+    }
+
+    static func mayHoldSecret(_ name: String) -> Bool {
+        ["password", "secret", "token", "sasl", "key"].contains { name.contains($0) }
+    }
+
+    /// Properties the security settings own, so a `KAFKA_CONFIG_` variable cannot silently override them.
+    static func isOwnedBySecuritySettings(_ name: String) -> Bool {
+        name == "security.protocol" || name.hasPrefix("sasl.")
+    }
+}
+
+extension KafkaConfiguration {
+    /// The one place a `KafkaConfiguration` becomes librdkafka settings (authentication extends this).
+    func makeNativeConfiguration(role: ClientRole) throws(KafkaError) -> NativeConfiguration {
+        let native = NativeConfiguration()
+        try native.setOrThrow("bootstrap.servers", bootstrapServers)
+        try native.setOrThrow("client.id", "swift-lambda-kafka")
+        try applySecurity(to: native)
+        for (name, value) in properties {
+            try native.setOrThrow(name, value)
+        }
+        // Set last: the wrapper's guarantees rest on these, whatever KAFKA_CONFIG_ says.
+        switch role {
+        case .producer:
+            try native.setOrThrow("enable.idempotence", "true")
+            try native.setOrThrow("acks", "all")
+        case .consumer(let groupID):
+            if let groupID { try native.setOrThrow("group.id", groupID) }
+            try native.setOrThrow("enable.auto.commit", "false")
+            try native.setOrThrow("enable.auto.offset.store", "false")
+            try native.setOrThrow("enable.partition.eof", "true")
+            try native.setOrThrow("auto.offset.reset", "earliest")
+            try native.setOrThrow("allow.auto.create.topics", "false")
+        case .admin:
+            try native.setOrThrow("allow.auto.create.topics", "false")
+        }
+        return native
+    }
+
+    private func applySecurity(to native: NativeConfiguration) throws(KafkaError) {
+        switch security.authentication {
+        case .none:
+            try native.setOrThrow("security.protocol", security.tls ? "ssl" : "plaintext")
+        }
+        if security.tls {
+            try native.setOrThrow("enable.ssl.certificate.verification", "true")
+        }
+    }
+}

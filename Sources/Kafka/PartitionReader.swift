@@ -1,0 +1,88 @@
+import CRdKafka
+
+/// Turns polled messages into returned records and tracks, per partition, what was returned
+/// and whether the partition is read to its end.
+struct PartitionReader {
+    private(set) var records: [ConsumedRecord] = []
+    /// Offset of the next record not returned, per assigned partition.
+    private(set) var next: [Int32: Int64]
+    private var atEnd: Set<Int32> = []
+    private let high: [Int32: Int64]
+    private(set) var stoppedEarly = false
+    /// The record `accept` refused, if it did.
+    private(set) var rejected: (partition: Int32, offset: Int64)?
+
+    init(plan: ReadPlan) {
+        next = plan.start
+        high = plan.high
+        for (partition, offset) in plan.start where offset >= plan.high[partition, default: 0] {
+            atEnd.insert(partition)
+        }
+    }
+
+    var allAtEnd: Bool { atEnd.count == next.count }
+
+    /// Handles one polled message; returns the error it carries, if any (end-of-partition is not an error).
+    mutating func handle(_ message: UnsafeMutablePointer<rd_kafka_message_t>, topic: String, accept: (ConsumedRecord) -> Bool) -> KafkaError? {
+        let partition = message.pointee.partition
+        let offset = message.pointee.offset
+        switch message.pointee.err {
+        case RD_KAFKA_RESP_ERR_NO_ERROR:
+            break
+        case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+            // An end-of-partition left over from an earlier call sits below this call's high watermark.
+            if let expected = next[partition], offset >= expected, offset >= high[partition, default: 0] {
+                atEnd.insert(partition)
+            }
+            return nil
+        case let code:
+            let reason = rd_kafka_message_errstr(message).map { String(cString: $0) }
+            return KafkaError(code: code, message: reason)
+        }
+        // Anything before the position is a leftover from before a seek.
+        guard let expected = next[partition], offset >= expected,
+              message.pointee.rkt.map({ String(cString: rd_kafka_topic_name($0)) == topic }) ?? false
+        else { return nil }
+
+        let record = ConsumedRecord(message)
+        guard accept(record) else {
+            stoppedEarly = true
+            rejected = (partition, offset)
+            return nil
+        }
+        records.append(record)
+        next[partition] = offset + 1
+        if offset + 1 >= high[partition, default: 0] { atEnd.insert(partition) }
+        return nil
+    }
+}
+
+extension ConsumedRecord {
+    init(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
+        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let timestamp = rd_kafka_message_timestamp(message, &timestampType)
+        self.init(
+            partition: message.pointee.partition,
+            offset: message.pointee.offset,
+            timestampMs: timestamp >= 0 ? timestamp : nil,
+            key: message.pointee.key.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: message.pointee.key_len)) },
+            value: message.pointee.payload.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: message.pointee.len)) },
+            headers: Self.headers(of: message))
+    }
+
+    private static func headers(of message: UnsafeMutablePointer<rd_kafka_message_t>) -> [(String, [UInt8])] {
+        var list: OpaquePointer?
+        guard rd_kafka_message_headers(message, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
+        var headers: [(String, [UInt8])] = []
+        var index = 0
+        var name: UnsafePointer<CChar>?
+        var value: UnsafeRawPointer?
+        var size = 0
+        while rd_kafka_header_get_all(list, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+            let bytes = value.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
+            headers.append((name.map { String(cString: $0) } ?? "", bytes))
+            index += 1
+        }
+        return headers
+    }
+}

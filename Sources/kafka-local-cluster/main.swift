@@ -1,1 +1,0 @@
-print("kafka-local-cluster: not yet implemented")

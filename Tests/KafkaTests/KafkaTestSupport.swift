@@ -1,0 +1,37 @@
+import Kafka
+import Logging
+import TestSupport
+
+/// A local mock cluster with the clients the tests use, configured like the bootstrap would.
+final class KafkaFixture {
+    let cluster: LocalKafkaCluster
+    let configuration: KafkaConfiguration
+    let logger = Logger(label: "KafkaTests")
+
+    init(brokers: Int = 3) throws {
+        cluster = try LocalKafkaCluster(brokers: brokers)
+        configuration = try KafkaConfiguration.fromEnvironment(["KAFKA_ENDPOINT": cluster.bootstrapServers])
+    }
+
+    func producer() throws -> KafkaProducer { try KafkaProducer(configuration: configuration, logger: logger) }
+    func consumer() throws -> KafkaConsumer { try KafkaConsumer(configuration: configuration, logger: logger) }
+    func admin() throws -> KafkaAdmin { try KafkaAdmin(configuration: configuration, logger: logger) }
+
+    /// Creates `topic` on the mock cluster.
+    func createTopic(_ topic: String, partitions: Int = 3) throws {
+        try cluster.command("create-topic \(topic) \(partitions) 3")
+    }
+}
+
+func deadline(seconds: Int = 20) -> ContinuousClock.Instant {
+    .now.advanced(by: .seconds(seconds))
+}
+
+func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+extension KafkaConsumer {
+    /// Everything `consume` returns, accepting every record.
+    func consumeAll(_ request: ConsumeRequest) throws -> ConsumeResult {
+        try consume(request) { _ in true }
+    }
+}
