@@ -127,6 +127,10 @@ final class ConsumerSession: @unchecked Sendable {
             let code = rd_kafka_assign(client.handle, list.pointer)
             guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(code: code, message: "assigning \(topic): \(String(cString: rd_kafka_err2str(code)))") }
             assignedTopic = topic
+            // A new assignment waits for the consumer's own metadata on the topic, which librdkafka
+            // otherwise refreshes on a one-second timer. Asking now (no fetch is queued yet on
+            // these connections) starts fetching at once. Best effort: fetching recovers without it.
+            _ = try? client.metadata(topic: topic, deadline: deadline)
         }
         positions = offsets
     }

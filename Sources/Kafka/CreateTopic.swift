@@ -21,6 +21,10 @@ extension NativeClient {
         }
         defer { rd_kafka_queue_destroy(queue) }
 
+        guard hasReachableController(timeoutMs: timeoutMs) else {
+            throw KafkaError(code: RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE, message: "the cluster names no controller among its brokers, so it cannot take CreateTopics")
+        }
+
         var topics: [OpaquePointer?] = [newTopic]
         rd_kafka_CreateTopics(handle, &topics, 1, options, queue)
         // librdkafka answers by the request timeout at the latest; a little slack covers scheduling.
@@ -49,6 +53,20 @@ extension NativeClient {
             let detail = rd_kafka_topic_result_error_string(topicResult).map { String(cString: $0) }
             throw KafkaError(code: topicCode, message: "creating topic '\(name)': \(detail ?? String(cString: rd_kafka_err2str(topicCode)))")
         }
+    }
+
+    /// CreateTopics goes to the controller. A cluster whose metadata names a controller that is not
+    /// one of its brokers (librdkafka's mock cluster answers 0 while its brokers are 1...N) would
+    /// leave librdkafka waiting for it until the deadline. Real clusters always name one of theirs.
+    private func hasReachableController(timeoutMs: Int32) -> Bool {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        guard rd_kafka_metadata(handle, 0, nil, &metadata, timeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
+            return true  // Unknown: let CreateTopics itself report what is wrong.
+        }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        let controller = rd_kafka_controllerid(handle, 0)
+        let brokers = UnsafeBufferPointer(start: metadata.pointee.brokers, count: Int(metadata.pointee.broker_cnt))
+        return brokers.contains { $0.id == controller }
     }
 
     static func text(_ buffer: [CChar]) -> String {

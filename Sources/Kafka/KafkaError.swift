@@ -19,6 +19,12 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
             || code == RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE.rawValue
     }
 
+    /// The broker does not implement the request (for example CreateTopics on librdkafka's mock cluster).
+    public var isUnsupportedFeature: Bool {
+        code == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE.rawValue
+            || code == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION.rawValue
+    }
+
     public var description: String { "\(name): \(message)" }
 
     init(code: rd_kafka_resp_err_t, message: String? = nil, isRetriable: Bool? = nil, isFatal: Bool = false) {

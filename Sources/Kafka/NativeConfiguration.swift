@@ -63,6 +63,12 @@ extension KafkaConfiguration {
         try native.setOrThrow("bootstrap.servers", bootstrapServers)
         try native.setOrThrow("client.id", "swift-lambda-kafka")
         try applySecurity(to: native)
+        if case .consumer = role {
+            // A seek (every read from a chosen offset) waits for the fetch already in flight, and
+            // brokers hold an empty fetch up to this long: librdkafka's 500 ms default would add
+            // up to half a second to a warm invocation. A KAFKA_CONFIG_ variable still overrides it.
+            try native.setOrThrow("fetch.wait.max.ms", "50")
+        }
         for (name, value) in properties {
             try native.setOrThrow(name, value)
         }

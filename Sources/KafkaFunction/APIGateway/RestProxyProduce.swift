@@ -42,7 +42,7 @@ enum RestProxyProduce {
         } catch {
             throw HTTPProblem(400, "The request body is not valid JSON: \(error)")
         }
-        do {
+        do throws(FunctionError) {
             var reader = try ObjectReader(document, path: "")
             guard let elements = try reader.array("records") else {
                 throw FunctionError.invalidEvent("Field 'records' is required: {\"records\":[{\"value\":...}]}")

@@ -25,9 +25,10 @@ enum ConsumeAction {
         let request = ConsumeRequest(
             topic: options.topic, partition: options.partition, start: options.start,
             groupID: options.groupID, maxRecords: options.maxRecords, deadline: consumeDeadline)
+        let consumer = try clients.consumer()
         let result: ConsumeResult
         do {
-            result = try clients.consumer().consume(request) { record in
+            result = try consumer.consume(request) { record in
                 var rendered = JSONWriter(reservingCapacity: 256)
                 RecordRenderer.render(record, into: &rendered)
                 guard records.bytes.count + rendered.bytes.count + 1 <= budget else { return false }

@@ -4,7 +4,7 @@ import Kafka
 enum TopicProvisioner {
     enum Outcome {
         case existed
-        /// Created by our CreateTopics request, or found created by a concurrent invocation.
+        /// Created by our CreateTopics request.
         case created
         /// The broker has no CreateTopics (librdkafka's mock cluster, some proxies): the topic
         /// is left to the broker's own auto-creation when the records arrive.
@@ -28,11 +28,12 @@ enum TopicProvisioner {
             throw FunctionError(.topicNotFound, "Topic '\(request.topic)' does not exist and 'create_topic' is false")
         }
         do {
-            _ = try admin.createTopic(
+            let outcome = try admin.createTopic(
                 request.topic, partitions: request.numPartitions,
                 replicationFactor: request.replicationFactor, deadline: deadline)
             clients.knownTopics.insert(request.topic)
-            return .created
+            // "Already exists" is success: a concurrent invocation created it first.
+            return outcome == .created ? .created : .existed
         } catch where error.isUnsupportedFeature {
             return .leftToBrokerAutoCreation
         } catch {
