@@ -1,10 +1,11 @@
 import Foundation
 import TestSupport
 
-/// The real bootstrap under the real emulator, with the diagnostic actions on.
+/// The real bootstrap under the real emulator, with the diagnostic actions on. Kafka clients are
+/// created on first use only, so the endpoint (the discard port) is never contacted.
 func diagnosticEmulator(environment: [String: String] = [:], timeoutSeconds: Double? = nil) throws -> EmulatorHarness {
     try EmulatorHarness(
-        environment: environment.merging(["LAMBDA_KAFKA_DIAGNOSTICS": "1"]) { current, _ in current },
+        environment: environment.merging(["LAMBDA_KAFKA_DIAGNOSTICS": "1", "KAFKA_ENDPOINT": "127.0.0.1:9"]) { current, _ in current },
         timeoutSeconds: timeoutSeconds)
 }
 
