@@ -24,7 +24,7 @@ final class ClientContext: Sendable {
             token = try tokenProvider.token()
         } catch {
             // Credential errors describe sources, variables and statuses, never key material.
-            rd_kafka_oauthbearer_set_token_failure(handle, logSink.redact("cannot make an MSK IAM token: \(error)"))
+            fail(handle: handle, reason: "cannot make an MSK IAM token: \(error)")
             return
         }
         logSink.addToken(token.value)
@@ -33,7 +33,16 @@ final class ClientContext: Sendable {
             handle, token.value, token.expiresAtEpochMilliseconds, token.principalName, nil, 0, &reason, reason.count)
         if result != RD_KAFKA_RESP_ERR_NO_ERROR {
             let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            rd_kafka_oauthbearer_set_token_failure(handle, logSink.redact("librdkafka rejected the MSK IAM token: \(text)"))
+            fail(handle: handle, reason: "librdkafka rejected the MSK IAM token: \(text)")
         }
+    }
+
+    /// librdkafka reports a token failure only through the event queue nobody polls, and requests then
+    /// time out: log it, and keep it as the broker failure that explains the timeout.
+    private func fail(handle: OpaquePointer, reason: String) {
+        let redacted = logSink.redact(reason)
+        logSink.logger.error("SASL/OAUTHBEARER token refresh failed: \(redacted)")
+        logSink.lastBrokerFailure = "SASL/OAUTHBEARER token refresh failed: \(redacted)"
+        rd_kafka_oauthbearer_set_token_failure(handle, redacted)
     }
 }

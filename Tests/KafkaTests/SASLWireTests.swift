@@ -51,6 +51,21 @@ import Testing
         #expect(!url.contains(Self.secretKey))
     }
 
+    @Test func withoutCredentialsTheRequestFailsAsAnAuthenticationErrorNamingTheSources() throws {
+        let configuration = try KafkaConfiguration.fromEnvironment([
+            "KAFKA_ENDPOINT": "localhost:1", "KAFKA_AUTH": "iam", "AWS_REGION": Self.region, "HOME": "/nonexistent",
+            "AWS_SESSION_TOKEN": Self.sessionToken,
+        ])
+        let admin = try KafkaAdmin(configuration: configuration, logger: Logger(label: "SASLWireTests"))
+        let error = #expect(throws: KafkaError.self) {
+            try admin.topicMetadata("wire-topic", deadline: .now.advanced(by: .seconds(2)))
+        }
+        #expect(error?.isAuthenticationFailure == true, "\(String(describing: error))")
+        #expect(error?.message.contains("no AWS credentials found") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("environment") == true)
+        #expect(error?.message.contains(Self.sessionToken) == false)
+    }
+
     /// The checks a broker's IAM authorizer makes on the presigned URL, as far as they can be made without the key.
     static func expectMSKPresignedURL(_ url: String, region: String, accessKeyID: String, sessionToken: String) throws {
         let components = try #require(URLComponents(string: url))
