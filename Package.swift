@@ -38,7 +38,7 @@ let package = Package(
         ]),
         .target(name: "MSKIAMAuth", dependencies: ["AWSSigV4", "AWSCredentials"]),
         .target(name: "Kafka", dependencies: [
-            "CRdKafka", "CRdKafkaShim", "MSKIAMAuth",
+            "CRdKafka", "CRdKafkaShim", "MSKIAMAuth", "AWSCredentials",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "KafkaFunction", dependencies: [

@@ -38,51 +38,13 @@ public struct KafkaConfiguration: Sendable {
         guard !name.isEmpty else {
             throw KafkaConfigurationError(variable: variable, message: "names no librdkafka property")
         }
-        if NativeConfiguration.isOwnedBySecuritySettings(name) {
-            throw KafkaConfigurationError(
-                variable: variable,
-                message: "sets '\(name)', which KAFKA_AUTH and KAFKA_TLS control; use those instead")
+        if let owner = NativeConfiguration.ownerOfSecurityProperty(name) {
+            throw KafkaConfigurationError(variable: variable, message: "may not set '\(name)': \(owner)")
         }
         if let reason = NativeConfiguration.validate(name: name, value: value) {
             throw KafkaConfigurationError(variable: variable, message: "is not a valid setting for '\(name)': \(reason)")
         }
     }
-}
-
-/// Transport security and authentication.
-public struct KafkaSecurity: Sendable, Equatable {
-    /// TLS to the brokers (`KAFKA_TLS`), certificates verified.
-    public var tls: Bool
-    public var authentication: KafkaAuthentication
-
-    public init(tls: Bool, authentication: KafkaAuthentication) {
-        self.tls = tls
-        self.authentication = authentication
-    }
-
-    public static let plaintext = KafkaSecurity(tls: false, authentication: .none)
-
-    static func fromEnvironment(_ env: [String: String]) throws(KafkaConfigurationError) -> KafkaSecurity {
-        let tls: Bool
-        switch env["KAFKA_TLS"]?.trimmingSpaces.lowercased() {
-        case nil, "", "false": tls = false
-        case "true": tls = true
-        case let other?:
-            throw KafkaConfigurationError(variable: "KAFKA_TLS", message: "must be 'true' or 'false', not '\(other)'")
-        }
-        let authentication: KafkaAuthentication
-        switch env["KAFKA_AUTH"]?.trimmingSpaces.lowercased() {
-        case nil, "", "none": authentication = .none
-        case let other?:
-            throw KafkaConfigurationError(variable: "KAFKA_AUTH", message: "'\(other)' is not supported (supported: none)")
-        }
-        return KafkaSecurity(tls: tls, authentication: authentication)
-    }
-}
-
-/// How the client proves its identity to the brokers.
-public enum KafkaAuthentication: Sendable, Equatable {
-    case none
 }
 
 public struct KafkaConfigurationError: Error, Sendable, CustomStringConvertible {

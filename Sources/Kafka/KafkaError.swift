@@ -19,6 +19,11 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
             || code == RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE.rawValue
     }
 
+    /// The brokers refused our identity (SASL), or no token or password could be presented.
+    public var isAuthenticationFailure: Bool {
+        code == RD_KAFKA_RESP_ERR__AUTHENTICATION.rawValue || code == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED.rawValue
+    }
+
     /// The broker does not implement the request (for example CreateTopics on librdkafka's mock cluster).
     public var isUnsupportedFeature: Bool {
         code == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE.rawValue

@@ -44,8 +44,10 @@ extension NativeClient {
         let code = rd_kafka_metadata(
             handle, topic == nil ? 1 : 0, topicHandle, &metadata, deadline.remainingMilliseconds())
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
-            throw KafkaError(code: code, message: "metadata request failed: \(String(cString: rd_kafka_err2str(code)))")
+            throw explainingConnectionFailure(
+                KafkaError(code: code, message: "metadata request failed: \(String(cString: rd_kafka_err2str(code)))"))
         }
+        forgetConnectionFailure()
         defer { rd_kafka_metadata_destroy(metadata) }
 
         var result: [TopicMetadata] = []

@@ -1,4 +1,5 @@
 import CRdKafka
+import MSKIAMAuth
 
 /// What a librdkafka handle is for; decides the settings the wrapper's semantics depend on.
 enum ClientRole: Sendable {
@@ -10,6 +11,10 @@ enum ClientRole: Sendable {
 /// Sole owner of an `rd_kafka_conf_t` until `rd_kafka_new` takes it over.
 final class NativeConfiguration {
     private(set) var pointer: OpaquePointer?
+    /// Set for MSK IAM: `NativeClient` installs the OAUTHBEARER token refresh callback that uses it.
+    var tokenProvider: MSKAuthTokenProvider?
+    /// Values librdkafka holds that must never reach a log line (the SASL password).
+    var secrets: [String] = []
 
     init() {
         pointer = rd_kafka_conf_new()
@@ -50,9 +55,18 @@ final class NativeConfiguration {
         ["password", "secret", "token", "sasl", "key"].contains { name.contains($0) }
     }
 
-    /// Properties the security settings own, so a `KAFKA_CONFIG_` variable cannot silently override them.
-    static func isOwnedBySecuritySettings(_ name: String) -> Bool {
-        name == "security.protocol" || name.hasPrefix("sasl.")
+    /// Properties the security settings own, so a `KAFKA_CONFIG_` variable cannot silently override them;
+    /// the reason is shown to the user.
+    static func ownerOfSecurityProperty(_ name: String) -> String? {
+        switch name {
+        case "security.protocol": "KAFKA_AUTH and KAFKA_TLS control it"
+        case "enable.ssl.certificate.verification", "ssl.endpoint.identification.algorithm":
+            "broker certificate and host name verification is always on; use KAFKA_CA_FILE to trust a private CA"
+        case "ssl.ca.location": "KAFKA_CA_FILE controls it"
+        case _ where name.hasPrefix("sasl.") || name.hasPrefix("enable.sasl."):
+            "KAFKA_AUTH, KAFKA_USERNAME and KAFKA_PASSWORD control SASL"
+        default: nil
+        }
     }
 }
 
@@ -91,12 +105,30 @@ extension KafkaConfiguration {
     }
 
     private func applySecurity(to native: NativeConfiguration) throws(KafkaError) {
+        let tls = security.tls
         switch security.authentication {
         case .none:
-            try native.setOrThrow("security.protocol", security.tls ? "ssl" : "plaintext")
+            try native.setOrThrow("security.protocol", tls ? "ssl" : "plaintext")
+        case .mskIAM(let iam):
+            try native.setOrThrow("security.protocol", "sasl_ssl")
+            try native.setOrThrow("sasl.mechanism", "OAUTHBEARER")
+            native.tokenProvider = iam.tokenProvider
+        case .sasl(let credentials):
+            try native.setOrThrow("security.protocol", tls ? "sasl_ssl" : "sasl_plaintext")
+            try native.setOrThrow("sasl.mechanism", credentials.mechanism.rawValue)
+            try native.setOrThrow("sasl.username", credentials.username)
+            native.secrets.append(credentials.password)
+            if native.set("sasl.password", credentials.password) != nil {
+                // librdkafka's reason could quote the value.
+                throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "sasl.password: rejected by librdkafka")
+            }
         }
-        if security.tls {
+        if tls {
             try native.setOrThrow("enable.ssl.certificate.verification", "true")
+            try native.setOrThrow("ssl.endpoint.identification.algorithm", "https")
+            if let caFile = security.caFile {
+                try native.setOrThrow("ssl.ca.location", caFile)
+            }
         }
     }
 }

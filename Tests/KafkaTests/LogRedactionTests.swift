@@ -1,0 +1,22 @@
+import Kafka
+import Logging
+import Testing
+
+/// librdkafka 2.0.2 itself prints `sasl.password = [redacted]` and no token material, even with
+/// `debug=all` (NoSecretsInOutputTests checks that end to end); the forwarder masks secrets anyway,
+/// in case a version or a passthrough property prints one.
+@Suite struct LogRedactionTests {
+    @Test func aConfiguredPasswordIsMaskedInEveryForwardedLine() throws {
+        let handler = CapturingLogHandler()
+        let logger = Logger(label: "LogRedactionTests") { _ in handler }
+        // A password librdkafka is sure to print: its own name, in its start-up line.
+        let configuration = try KafkaConfiguration.fromEnvironment([
+            "KAFKA_ENDPOINT": "127.0.0.1:1", "KAFKA_AUTH": "scram-sha-512", "KAFKA_USERNAME": "alice",
+            "KAFKA_PASSWORD": "librdkafka", "KAFKA_CONFIG_DEBUG": "generic",
+        ])
+        _ = try KafkaAdmin(configuration: configuration, logger: logger)
+        let lines = handler.entries.map(\.1)
+        #expect(lines.contains { $0.contains("<redacted> v2.") }, "the start-up line, masked")
+        #expect(!lines.contains { $0.contains("librdkafka") })
+    }
+}
