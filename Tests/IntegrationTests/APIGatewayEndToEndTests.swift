@@ -118,6 +118,8 @@ import Testing
         let stored = offsets.object.objects("partitions").reduce(0) { $0 + ($1.int("latest") ?? 0) - ($1.int("earliest") ?? 0) }
         #expect(stored == produced.count)
 
+        try expectProblem(Self.httpAPIEvent("GET", "/topics/\(topic)/records", query: ["partition": "99"]), 400, "no partition 99")
+
         let topics = try request(Self.httpAPIEvent("GET", "/topics"))
         #expect(topics.status == 200)
         #expect((topics.json as? [String])?.contains(topic) == true)

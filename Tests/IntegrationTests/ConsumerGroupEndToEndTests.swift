@@ -73,16 +73,20 @@ import Testing
         let kafka = try KafkaEndToEnd.shared()
         let topic = uniqueTopic("large")
         let group = uniqueTopic("large-readers")
-        // 10 distinct binary values of 600 KB (800 KB once base64 encoded in the answer): 8 MB in all.
-        var values: [Data] = []
-        var positions: [LogPosition] = []
+        // 10 distinct binary values of 600 KB (800 KB once base64 encoded in the answer), 8 MB in
+        // all, on two partitions: the mock broker keeps at most 5 MB per partition.
+        var values: [LogPosition: Data] = [:]
         for batch in 0..<5 {
             let pair = (0..<2).map { index in Self.pseudoRandomBytes(count: 600 * 1024, seed: UInt64(batch * 2 + index + 1)) }
-            values += pair
-            let records = "[" + pair.map { #"{"value":"\#($0.base64EncodedString())","encoding":"base64","partition":0}"# }.joined(separator: ",") + "]"
-            positions += try kafka.produce(topic: topic, records: records)
+            let records = "[" + pair.enumerated().map { index, value in
+                #"{"value":"\#(value.base64EncodedString())","encoding":"base64","partition":\#(index)}"#
+            }.joined(separator: ",") + "]"
+            for (position, value) in zip(try kafka.produce(topic: topic, records: records), pair) {
+                values[position] = value
+            }
         }
-        #expect(positions.map(\.offset) == Array(0..<10))
+        #expect(values.count == 10)
+        #expect(try kafka.storedCounts(topic: topic).filter { $0.value > 0 } == [0: 5, 1: 5])
 
         let options = #","group_id":"\#(group)","timeout_ms":20000"#
         let firstResult = try kafka.invoke(#"{"action":"consume","topic":"\#(topic)"\#(options)}"#)
@@ -90,19 +94,29 @@ import Testing
         #expect(firstResult.body.count < Self.responseLimit)
         let first = try firstResult.jsonObject()
         #expect(first.bool("truncated") == true)
+        #expect(first.bool("end_of_partitions") == false)
         let firstRecords = first.objects("records")
-        let returned = firstRecords.count
-        #expect(returned > 0 && returned < 10)
-        #expect(firstRecords.compactMap { $0.int("offset") } == Array(0..<returned))
-        #expect(firstRecords.compactMap { $0.string("value").flatMap { Data(base64Encoded: $0) } } == Array(values.prefix(returned)))
-        #expect(nextOffsets(first)[0] == returned)
+        #expect(firstRecords.count > 0 && firstRecords.count < 10)
 
         let second = try kafka.consume(topic: topic, options)
-        let secondRecords = second.objects("records")
-        #expect(secondRecords.compactMap { $0.int("offset") } == Array(returned..<10), "continues exactly after the last returned record")
-        #expect(secondRecords.compactMap { $0.string("value").flatMap { Data(base64Encoded: $0) } } == Array(values.suffix(10 - returned)))
         #expect(second.bool("truncated") == false)
         #expect(second.bool("end_of_partitions") == true)
+        let secondRecords = second.objects("records")
+
+        // Per partition: the first call returned a prefix, the second exactly the rest.
+        for partition in [0, 1] {
+            let before = firstRecords.filter { $0.int("partition") == partition }.compactMap { $0.int("offset") }
+            let after = secondRecords.filter { $0.int("partition") == partition }.compactMap { $0.int("offset") }
+            #expect(before == Array(0..<before.count), "partition \(partition) first call: \(before)")
+            #expect(after == Array(before.count..<5), "partition \(partition) continues exactly after \(before)")
+            #expect(nextOffsets(first)[partition] == before.count)
+        }
+        for record in firstRecords + secondRecords {
+            let position = try #require(LogPosition(record))
+            #expect(record.string("encoding") == "base64")
+            #expect(record.string("value").flatMap { Data(base64Encoded: $0) } == values[position], "value at \(position)")
+        }
+        #expect(firstRecords.count + secondRecords.count == 10)
     }
 
     /// Reproducible bytes that are not UTF-8 (xorshift), so the answer carries them as base64.

@@ -118,6 +118,17 @@ import Testing
         #expect(body.string("errorMessage")?.contains(topic) == true)
     }
 
+    @Test func consumingAPartitionTheTopicDoesNotHaveNamesThePartition() throws {
+        let kafka = try KafkaEndToEnd.shared()
+        let topic = uniqueTopic("four-partitions")
+        _ = try kafka.produce(topic: topic, records: #"[{"value":"x"}]"#)
+        let partitions = try kafka.storedCounts(topic: topic).count
+        let body = try kafka.fail(#"{"action":"consume","topic":"\#(topic)","partition":\#(partitions),"timeout_ms":3000}"#)
+        #expect(body.string("errorType") == "Function.InvalidEvent")
+        #expect(body.string("errorMessage")?.contains("'partition'") == true)
+        #expect(body.string("errorMessage")?.contains("no partition \(partitions)") == true)
+    }
+
     @Test func theScheduledEventSampleRunsTheActionInItsDetail() throws {
         let kafka = try KafkaEndToEnd.shared()
         var event = try SampleEvents.object("eventbridge-scheduled-consume.json")
