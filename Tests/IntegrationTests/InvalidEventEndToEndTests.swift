@@ -80,6 +80,7 @@ import Testing
         let positions = try kafka.produce(topic: topic, records: #"[{"value":"still here"}]"#)
         let valid = #"{"action":"offsets","topic":"\#(topic)"}"#
         let pid = try kafka.emulator.bootstrapPID()
+        let servedBefore = try #require(try kafka.emulator.status().int("invocations_served"))
         #expect(Self.cases.count >= 30)
 
         for testCase in Self.cases {
@@ -96,6 +97,8 @@ import Testing
             #expect(next.objects("partitions").contains { $0.int("partition") == positions.first?.partition && $0.int("latest") == 1 })
         }
         #expect(try kafka.emulator.bootstrapPID() == pid)
+        // Every invocation was answered: none lost, none answered twice.
+        #expect(try kafka.emulator.status().int("invocations_served") == servedBefore + 2 * Self.cases.count)
         #expect(try kafka.emulator.restarts() == 0)
     }
 

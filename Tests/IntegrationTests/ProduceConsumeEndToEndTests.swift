@@ -22,18 +22,19 @@ import Testing
               {"key":"blob","value":"\(Self.binaryValue.base64EncodedString())","encoding":"base64"},
               {"key":"order-1","value":null},
               {"value":"no key, partition 2","partition":2},
-              {"key":"","value":"","partition":3}
+              {"key":"","value":"","partition":3},
+              {"key":"text-null","value":"null"}
             ]
             """
         let positions = try kafka.produce(topic: topic, records: records)
-        try #require(positions.count == 7)
+        try #require(positions.count == 8)
         #expect(positions[5].partition == 2)
         #expect(positions[6].partition == 3)
 
         let result = try kafka.invoke(#"{"action":"consume","topic":"\#(topic)","max_records":100,"timeout_ms":10000}"#)
         try #require(result.functionError == nil, "\(result.text)")
         let answer = try result.jsonObject()
-        #expect(answer.int("count") == 7)
+        #expect(answer.int("count") == 8)
         #expect(answer.bool("end_of_partitions") == true)
         #expect(answer.bool("truncated") == false)
         let consumed = Dictionary(
@@ -70,6 +71,8 @@ import Testing
         #expect(unkeyed.string("value") == "no key, partition 2")
         let empty = try record(6)
         #expect(empty.string("key") == "" && empty.string("value") == "")
+        // The text "null" is not a tombstone.
+        #expect(try record(7).string("value") == "null")
         #expect(answer.objects("records").allSatisfy { $0.int("timestamp") ?? 0 > 0 })
     }
 
