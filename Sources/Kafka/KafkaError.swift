@@ -30,6 +30,16 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
             || code == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION.rawValue
     }
 
+    /// The topic does not exist (as far as the cluster's metadata says).
+    public var isUnknownTopic: Bool {
+        code == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART.rawValue || code == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC.rawValue
+    }
+
+    /// The topic exists but has no such partition.
+    public var isUnknownPartition: Bool {
+        code == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION.rawValue
+    }
+
     public var description: String { "\(name): \(message)" }
 
     init(code: rd_kafka_resp_err_t, message: String? = nil, isRetriable: Bool? = nil, isFatal: Bool = false) {

@@ -37,6 +37,10 @@ enum ConsumeAction {
                 count += 1
                 return true
             }
+        } catch where error.isUnknownTopic {
+            throw FunctionError(.topicNotFound, "Topic '\(options.topic)' does not exist")
+        } catch where error.isUnknownPartition {
+            throw .invalidEvent("Field 'partition': topic '\(options.topic)' has no partition \(options.partition.map(String.init) ?? "")")
         } catch {
             throw .kafka(error, while: "consuming from topic '\(options.topic)'")
         }

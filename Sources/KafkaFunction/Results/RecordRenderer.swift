@@ -43,7 +43,9 @@ enum RecordRenderer {
         }
     }
 
+    /// The text `null` is returned as a string: as JSON it would read as a tombstone.
     private static func isJSONDocument(_ bytes: [UInt8]) -> Bool {
-        (try? JSONParser.parse(bytes)) != nil
+        guard let document = try? JSONParser.parse(bytes) else { return false }
+        return document != .null
     }
 }

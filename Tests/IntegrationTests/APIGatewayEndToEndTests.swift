@@ -1,0 +1,166 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// API Gateway proxy events (payload 1.0 and 2.0, built from the samples in Events/) through the
+/// real bootstrap: routes answer HTTP statuses, and a client mistake is a 4xx, never a function error.
+@Suite(.serialized, .kafkaEndToEnd) struct APIGatewayEndToEndTests {
+    /// The proxy-integration answer the function returned.
+    struct HTTPAnswer {
+        var status: Int
+        var headers: [String: String]
+        var body: Data
+        var json: Any? { try? JSONSerialization.jsonObject(with: body) }
+        var object: [String: Any] { json as? [String: Any] ?? [:] }
+        var message: String { object.string("message") ?? "" }
+    }
+
+    static let restProxyContentType = "application/vnd.kafka.json.v2+json"
+
+    /// An HTTP API (payload 2.0) event from the sample, with this request in it.
+    static func httpAPIEvent(
+        _ method: String, _ path: String, query: [String: String]? = nil, contentType: String? = nil,
+        body: String? = nil, base64: Bool = false
+    ) throws -> String {
+        var event = try SampleEvents.object("apigateway-http-produce-base64.json")
+        event["rawPath"] = path
+        event["rawQueryString"] = (query ?? [:]).map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        event["queryStringParameters"] = query
+        var context = try #require(event["requestContext"] as? [String: Any])
+        var http = try #require(context["http"] as? [String: Any])
+        http["method"] = method
+        http["path"] = path
+        context["http"] = http
+        context["routeKey"] = "$default"
+        event["requestContext"] = context
+        var headers = try #require(event["headers"] as? [String: Any])
+        headers["content-type"] = contentType
+        event["headers"] = headers
+        event["body"] = base64 ? body.map { Data($0.utf8).base64EncodedString() } : body
+        event["isBase64Encoded"] = base64
+        return try serialize(event)
+    }
+
+    /// A REST API (payload 1.0) event from the sample; its stage is `prod`.
+    static func restAPIEvent(_ method: String, _ path: String, contentType: String?, body: String?) throws -> String {
+        var event = try SampleEvents.object("apigateway-rest-produce.json")
+        event["httpMethod"] = method
+        event["path"] = path
+        var headers = try #require(event["headers"] as? [String: Any])
+        headers["Content-Type"] = contentType
+        event["headers"] = headers
+        event["multiValueHeaders"] = contentType.map { ["Content-Type": [$0]] } ?? [:]
+        var context = try #require(event["requestContext"] as? [String: Any])
+        context["httpMethod"] = method
+        context["path"] = "/prod" + path
+        event["requestContext"] = context
+        event["body"] = body
+        return try serialize(event)
+    }
+
+    /// Invokes with an API Gateway event: the invocation itself must succeed whatever the status.
+    func request(_ event: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> HTTPAnswer {
+        let kafka = try KafkaEndToEnd.shared()
+        let result = try kafka.invoke(event)
+        try #require(result.status == 200, sourceLocation: sourceLocation)
+        #expect(result.functionError == nil, "a function error for an HTTP request: \(result.text)", sourceLocation: sourceLocation)
+        let proxy = try result.jsonObject()
+        let status = try #require(proxy.int("statusCode"), "\(result.text)", sourceLocation: sourceLocation)
+        let headers = try #require(proxy["headers"] as? [String: String], sourceLocation: sourceLocation)
+        let isBase64 = proxy.bool("isBase64Encoded") ?? false
+        let text = proxy.string("body") ?? ""
+        let body = isBase64 ? try #require(Data(base64Encoded: text), sourceLocation: sourceLocation) : Data(text.utf8)
+        // Every answer allows browsers to call the API.
+        #expect(headers["Access-Control-Allow-Origin"] == "*", sourceLocation: sourceLocation)
+        #expect(headers["Access-Control-Allow-Methods"]?.contains("OPTIONS") == true, sourceLocation: sourceLocation)
+        #expect(headers["Access-Control-Allow-Headers"]?.contains("Content-Type") == true, sourceLocation: sourceLocation)
+        return HTTPAnswer(status: status, headers: headers, body: body)
+    }
+
+    /// Requires a 4xx JSON error whose message mentions `names`.
+    @discardableResult
+    func expectProblem(_ event: String, _ status: Int, _ names: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> HTTPAnswer {
+        let answer = try request(event, sourceLocation: sourceLocation)
+        #expect(answer.status == status, "\(String(decoding: answer.body, as: UTF8.self))", sourceLocation: sourceLocation)
+        #expect(answer.headers["Content-Type"] == "application/json", sourceLocation: sourceLocation)
+        #expect(answer.object.int("error_code") == status, sourceLocation: sourceLocation)
+        #expect(answer.message.contains(names), "'\(answer.message)' should name \(names)", sourceLocation: sourceLocation)
+        return answer
+    }
+
+    @Test func restProxyProduceWithBothContentTypesThenReadBack() throws {
+        let topic = uniqueTopic("http")
+        let records = #"{"records":[{"key":"device-1","value":{"temperature":21.5}},{"value":"plain","partition":1}]}"#
+        let v2 = try request(Self.httpAPIEvent("POST", "/topics/\(topic)", contentType: Self.restProxyContentType, body: records))
+        let v2Base64 = try request(Self.httpAPIEvent("POST", "/topics/\(topic)", contentType: "application/json; charset=utf-8", body: records, base64: true))
+        let v1 = try request(Self.restAPIEvent("POST", "/topics/\(topic)", contentType: "application/json", body: records))
+        var produced: [LogPosition] = []
+        for answer in [v2, v2Base64, v1] {
+            #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
+            let offsets = answer.object.objects("offsets")
+            #expect(offsets.count == 2)
+            #expect(offsets.allSatisfy { $0["error_code"] is NSNull })
+            #expect(offsets.last?.int("partition") == 1)
+            produced += offsets.compactMap(LogPosition.init)
+        }
+        #expect(Set(produced).count == 6)
+
+        let consumed = try request(Self.httpAPIEvent(
+            "GET", "/topics/\(topic)/records", query: ["from": "beginning", "max_records": "100", "timeout_ms": "10000"]))
+        #expect(consumed.status == 200)
+        let consumedRecords = consumed.object.objects("records")
+        #expect(Set(consumedRecords.compactMap(LogPosition.init)) == Set(produced))
+        #expect(consumedRecords.filter { $0.string("key") == "device-1" }.count == 3)
+        #expect(consumedRecords.filter { $0.string("value") == "plain" }.count == 3)
+
+        let offsets = try request(Self.httpAPIEvent("GET", "/topics/\(topic)/offsets"))
+        #expect(offsets.status == 200)
+        let stored = offsets.object.objects("partitions").reduce(0) { $0 + ($1.int("latest") ?? 0) - ($1.int("earliest") ?? 0) }
+        #expect(stored == produced.count)
+
+        try expectProblem(Self.httpAPIEvent("GET", "/topics/\(topic)/records", query: ["partition": "99"]), 400, "no partition 99")
+
+        let topics = try request(Self.httpAPIEvent("GET", "/topics"))
+        #expect(topics.status == 200)
+        #expect((topics.json as? [String])?.contains(topic) == true)
+    }
+
+    @Test func clientMistakesAreFourHundredsNamingTheProblem() throws {
+        let topic = uniqueTopic("http-errors")
+        let path = "/topics/\(topic)"
+        let json = "application/json"
+        try expectProblem(Self.httpAPIEvent("POST", path, contentType: json, body: "{not json"), 400, "not valid JSON")
+        try expectProblem(Self.httpAPIEvent("POST", path, contentType: json, body: #"{"value":"x"}"#), 400, "'records'")
+        try expectProblem(Self.httpAPIEvent("POST", path, contentType: json, body: #"{"records":{}}"#), 400, "'records'")
+        try expectProblem(Self.httpAPIEvent("POST", path, contentType: json, body: #"{"records":[{"value":1},{"key":"k"}]}"#), 400, "'records[1].value'")
+        try expectProblem(Self.restAPIEvent("POST", path, contentType: json, body: #"{"records":[{"value":"v","key":1}]}"#), 400, "'records[0].key'")
+        try expectProblem(Self.httpAPIEvent("POST", "/topics/bad%20name", contentType: json, body: #"{"records":[{"value":1}]}"#), 400, "topic")
+        try expectProblem(Self.httpAPIEvent("GET", "/topics/..%2F/records"), 400, "topic")
+        try expectProblem(Self.httpAPIEvent("GET", "/orders"), 404, "/orders")
+        try expectProblem(Self.httpAPIEvent("GET", "\(path)/partitions"), 404, "partitions")
+        try expectProblem(Self.restAPIEvent("GET", "/nothing/here", contentType: nil, body: nil), 404, "/nothing/here")
+        let delete = try expectProblem(Self.httpAPIEvent("DELETE", path), 405, "DELETE")
+        #expect(delete.headers["Allow"] == "POST,OPTIONS")
+        let postList = try expectProblem(Self.restAPIEvent("POST", "/topics", contentType: json, body: "{}"), 405, "POST")
+        #expect(postList.headers["Allow"] == "GET,OPTIONS")
+        try expectProblem(Self.httpAPIEvent("POST", path, contentType: "text/plain", body: #"{"records":[{"value":1}]}"#), 415, "Content-Type")
+        try expectProblem(Self.httpAPIEvent("POST", path, contentType: nil, body: #"{"records":[{"value":1}]}"#), 415, "Content-Type")
+        try expectProblem(Self.httpAPIEvent("GET", "\(path)/records", query: ["colour": "blue"]), 400, "'colour'")
+        try expectProblem(Self.httpAPIEvent("GET", "\(path)/records", query: ["max_records": "0"]), 400, "max_records")
+        try expectProblem(Self.httpAPIEvent("GET", "\(path)/records", query: ["max_records": "many"]), 400, "max_records")
+        try expectProblem(Self.httpAPIEvent("GET", "\(path)/records", query: ["group_id": "g", "partition": "0"]), 400, "partition")
+        // Nothing was produced by any of them: the topic does not exist.
+        try expectProblem(Self.httpAPIEvent("GET", "\(path)/offsets"), 404, topic)
+        try expectProblem(Self.httpAPIEvent("GET", "\(path)/records", query: ["timeout_ms": "2000"]), 404, topic)
+    }
+
+    @Test func preflightIsAnsweredWithoutABody() throws {
+        for path in ["/topics", "/topics/orders", "/topics/orders/records"] {
+            let answer = try request(Self.httpAPIEvent("OPTIONS", path))
+            #expect(answer.status == 204)
+            #expect(answer.body.isEmpty)
+        }
+        let rest = try request(Self.restAPIEvent("OPTIONS", "/topics/orders", contentType: nil, body: nil))
+        #expect(rest.status == 204)
+    }
+}
