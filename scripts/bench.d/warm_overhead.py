@@ -1,0 +1,70 @@
+"""The runtime's own cost per warm invocation, and an invocation's round trip through the emulator.
+
+Runtime overhead: the bench's Runtime API server hands the bootstrap trivial events
+(`diagnostic.context`, answered without Kafka) and times each from the moment the `next`
+response was written to the moment the `/response` POST arrived. The reference is a plain
+keep-alive HTTP round trip (request and response) from Python against the same server.
+"""
+
+import json
+import subprocess
+import time
+
+from common import BenchError, KeepAliveClient, kill, percentile
+
+TRIVIAL_EVENT = {"action": "diagnostic.context"}
+
+
+def summary(samples_us):
+    return {"p50_us": percentile(samples_us, 0.50), "p99_us": percentile(samples_us, 0.99), "count": len(samples_us)}
+
+
+def loopback_reference(port, path, count, method="GET"):
+    client = KeepAliveClient(port, timeout=10)
+    try:
+        samples = []
+        for _ in range(count):
+            status, _, elapsed = client.request(method, path)
+            if status != 200:
+                raise BenchError(f"GET {path} answered HTTP {status}")
+            samples.append(elapsed / 1e3)
+        return samples
+    finally:
+        client.close()
+
+
+def runtime_overhead(server, arguments, environment, count, warmup, log=None):
+    """p50/p99 of the bootstrap's per-invocation time and of the loopback reference, in µs."""
+    server.reset()
+    body = json.dumps(TRIVIAL_EVENT).encode()
+    invocations = [server.enqueue(f"warm-{index:05d}", body) for index in range(warmup + count)]
+    process = subprocess.Popen(arguments, env=environment, stdin=subprocess.DEVNULL,
+                               stdout=log or subprocess.DEVNULL, stderr=log or subprocess.DEVNULL)
+    try:
+        give_up = time.monotonic() + 120
+        answered = 0
+        while answered < len(invocations) and time.monotonic() < give_up:
+            if server.wait_answer(timeout=5) is None:
+                break
+            answered += 1
+        if answered < len(invocations):
+            raise BenchError(f"the bootstrap answered {answered} of {len(invocations)} trivial invocations")
+    finally:
+        kill(process)
+    measured = invocations[warmup:]
+    if any(invocation.is_error for invocation in measured):
+        raise BenchError(f"trivial invocation failed: {measured[0].answer[:300]!r}")
+    ours = [(invocation.answered_ns - invocation.sent_ns) / 1e3 for invocation in measured]
+    reference = loopback_reference(server.port, "/bench/ping", warmup + count)[warmup:]
+    return {"ours": summary(ours), "reference": summary(reference)}
+
+
+def emulator_round_trip(client, port, count, warmup):
+    """p50/p99 of a trivial invocation through the emulator and of `GET /_emulator/status`, in µs."""
+    samples = []
+    for index in range(warmup + count):
+        _, elapsed = client.invoke_ok(TRIVIAL_EVENT)
+        if index >= warmup:
+            samples.append(elapsed / 1e3)
+    reference = loopback_reference(port, "/_emulator/status", warmup + count)[warmup:]
+    return {"ours": summary(samples), "reference": summary(reference)}
