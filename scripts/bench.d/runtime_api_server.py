@@ -55,8 +55,9 @@ class RuntimeAPIServer:
     def reset(self):
         """Forgets the first `next` (for the next cold start) and drops unserved events and answers.
 
-        A `next` still waiting from an earlier runtime process then gives up instead of taking
-        an event meant for the next one.
+        Connections opened before the reset belong to an earlier runtime process: their `next`
+        requests (even one already in flight when that process was killed) are answered 503 and
+        never take an event meant for the next process.
         """
         with self.lock:
             self.generation += 1
@@ -93,6 +94,10 @@ def _make_handler(server):
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True
 
+        def setup(self):
+            super().setup()
+            self.generation = server.generation
+
         def log_message(self, *args):
             pass
 
@@ -113,10 +118,10 @@ def _make_handler(server):
                 return
             arrived = now_ns()
             with server.lock:
-                if server.first_next_ns is None:
+                current = self.generation == server.generation
+                if current and server.first_next_ns is None:
                     server.first_next_ns = arrived
-                generation = server.generation
-            invocation = self._take(generation)
+            invocation = self._take(self.generation) if current else None
             if invocation is None:
                 self._reply(503, b'{"errorType":"BenchIdle"}')
                 return

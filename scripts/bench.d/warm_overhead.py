@@ -7,10 +7,12 @@ keep-alive HTTP round trip (request and response) from Python against the same s
 """
 
 import json
+import re
+import socket
 import subprocess
 import time
 
-from common import BenchError, KeepAliveClient, kill, percentile
+from common import LOOPBACK, BenchError, kill, now_ns, percentile
 
 TRIVIAL_EVENT = {"action": "diagnostic.context"}
 
@@ -19,18 +21,34 @@ def summary(samples_us):
     return {"p50_us": percentile(samples_us, 0.50), "p99_us": percentile(samples_us, 0.99), "count": len(samples_us)}
 
 
-def loopback_reference(port, path, count, method="GET"):
-    client = KeepAliveClient(port, timeout=10)
-    try:
-        samples = []
+def loopback_reference(port, path, count):
+    """Keep-alive GET round trips, each from sending the request to holding the whole response.
+
+    A raw socket rather than http.client: the client's own parsing would otherwise dominate
+    the figure and hide the runtime's overhead.
+    """
+    request = f"GET {path} HTTP/1.1\r\nHost: {LOOPBACK}:{port}\r\n\r\n".encode()
+    samples = []
+    with socket.create_connection((LOOPBACK, port), timeout=10) as connection:
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         for _ in range(count):
-            status, _, elapsed = client.request(method, path)
-            if status != 200:
-                raise BenchError(f"GET {path} answered HTTP {status}")
-            samples.append(elapsed / 1e3)
-        return samples
-    finally:
-        client.close()
+            started = now_ns()
+            connection.sendall(request)
+            received = b""
+            while True:
+                head, separator, body = received.partition(b"\r\n\r\n")
+                if separator:
+                    match = re.search(rb"(?i)content-length: *(\d+)", head)
+                    if match and len(body) >= int(match.group(1)):
+                        break
+                chunk = connection.recv(65536)
+                if not chunk:
+                    raise BenchError(f"GET {path}: connection closed")
+                received += chunk
+            samples.append((now_ns() - started) / 1e3)
+            if not received.startswith(b"HTTP/1.1 200"):
+                raise BenchError(f"GET {path} answered {received[:40]!r}")
+    return samples
 
 
 def runtime_overhead(server, arguments, environment, count, warmup, log=None):
