@@ -7,7 +7,12 @@ reads a topic that holds exactly `count` records, one partition per invocation f
 `next_offsets`), so the figure is the data path, not a consumer group's join.
 """
 
-from common import BenchError, median, peak_rss_kib, percentile, reset_peak_rss, run
+import os
+import subprocess
+import tempfile
+import threading
+
+from common import BenchError, median, peak_rss_kib, percentile, reset_peak_rss
 
 MB = 1_000_000
 
@@ -80,10 +85,24 @@ def latency(emulator, event, count, warmup):
     return {"p50_ms": percentile(samples, 0.5), "p99_ms": percentile(samples, 0.99), "count": len(samples)}
 
 
-def c_reference(arguments, count, value_bytes):
-    """Runs c_producer or c_consumer; rates from the median of its `elapsed_us` lines."""
-    output = run(arguments, timeout=600).stdout
+def c_reference(arguments, count, value_bytes, timeout=600):
+    """Runs c_producer or c_consumer: rates from the median of its `elapsed_us` lines, and its peak RSS."""
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
+        watchdog = threading.Timer(timeout, process.kill)
+        watchdog.start()
+        try:
+            output = process.stdout.read().decode()
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            watchdog.cancel()
+            process.stdout.close()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            raise BenchError(f"{os.path.basename(arguments[0])} exited with {process.returncode}: "
+                             f"{errors.read().decode(errors='replace').strip()[-500:]}")
     seconds = [int(line.split()[1]) / 1e6 for line in output.splitlines() if line.startswith("elapsed_us ")]
     if not seconds:
         raise BenchError(f"{arguments[0]} printed no timings")
-    return {"own": rates(count, value_bytes, median(seconds)), "own_s": seconds}
+    return {"own": rates(count, value_bytes, median(seconds)), "own_s": seconds, "peak_rss_kib": usage.ru_maxrss}
