@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import threading
 
-from common import BenchError, median, peak_rss_kib, percentile, reset_peak_rss
+from common import BenchError, median, percentile
 
 MB = 1_000_000
 
@@ -26,21 +26,21 @@ def warm_up(emulator, topic):
     emulator.client.invoke_ok({"action": "produce", "topic": topic, "records": [{"value": "warm-up"}]})
 
 
-def produce_throughput(emulator, topic, count, value_bytes, runs):
-    """Medians over `runs` invocations, and the function's peak RSS during them (KiB)."""
-    pid = emulator.function_pid()
-    peak_reset = reset_peak_rss(pid)
-    own, wall = [], []
-    for _ in range(runs):
-        answer, elapsed_ns = emulator.client.invoke_ok(
-            {"action": "produce", "topic": topic, "generate": {"count": count, "value_bytes": value_bytes}})
-        if answer.get("delivered") != count:
-            raise BenchError(f"produce delivered {answer.get('delivered')} of {count}")
-        own.append(max(answer["elapsed_ms"], 1) / 1e3)
-        wall.append(elapsed_ns / 1e9)
-    return {"own": rates(count, value_bytes, median(own)), "wall": rates(count, value_bytes, median(wall)),
-            "own_s": own, "wall_s": wall, "peak_rss_kib": peak_rss_kib(pid),
-            "peak_rss_scope": "during these invocations" if peak_reset else "since the process started"}
+def produce_once(emulator, topic, count, value_bytes):
+    """One invocation producing `count` generated records; returns (function s, wall s)."""
+    answer, elapsed_ns = emulator.client.invoke_ok(
+        {"action": "produce", "topic": topic, "generate": {"count": count, "value_bytes": value_bytes}})
+    if answer.get("delivered") != count:
+        raise BenchError(f"produce delivered {answer.get('delivered')} of {count}")
+    return max(answer["elapsed_ms"], 1) / 1e3, elapsed_ns / 1e9
+
+
+def summarize(own, wall, count, value_bytes):
+    """Rates from the median times of several runs (own: the function's `elapsed_ms`; wall: the invoke)."""
+    summary = {"own": rates(count, value_bytes, median(own)), "own_s": own}
+    if wall:
+        summary.update({"wall": rates(count, value_bytes, median(wall)), "wall_s": wall})
+    return summary
 
 
 def consume_all(emulator, topic, partitions, count):
@@ -65,28 +65,21 @@ def consume_all(emulator, topic, partitions, count):
     return max(own_ms, 1) / 1e3, wall_ns / 1e9
 
 
-def consume_throughput(emulator, topic, partitions, count, value_bytes, runs):
-    own, wall = [], []
-    for _ in range(runs):
-        seconds, wall_seconds = consume_all(emulator, topic, partitions, count)
-        own.append(seconds)
-        wall.append(wall_seconds)
-    return {"own": rates(count, value_bytes, median(own)), "wall": rates(count, value_bytes, median(wall)),
-            "own_s": own, "wall_s": wall}
-
-
-def latency(emulator, event, count, warmup):
-    """p50/p99 wall milliseconds of `count` identical invocations."""
-    samples = []
+def latency(emulators, event, count, warmup):
+    """p50/p99 wall milliseconds of `count` identical invocations of each emulator's function,
+    taken in turns so the machine's load weighs on each alike."""
+    samples = {who: [] for who in emulators}
     for index in range(warmup + count):
-        _, elapsed = emulator.client.invoke_ok(event)
-        if index >= warmup:
-            samples.append(elapsed / 1e6)
-    return {"p50_ms": percentile(samples, 0.5), "p99_ms": percentile(samples, 0.99), "count": len(samples)}
+        for who, emulator in emulators.items():
+            _, elapsed = emulator.client.invoke_ok(event)
+            if index >= warmup:
+                samples[who].append(elapsed / 1e6)
+    return {who: {"p50_ms": percentile(values, 0.5), "p99_ms": percentile(values, 0.99), "count": len(values)}
+            for who, values in samples.items()}
 
 
-def c_reference(arguments, count, value_bytes, timeout=600):
-    """Runs c_producer or c_consumer: rates from the median of its `elapsed_us` lines, and its peak RSS."""
+def c_reference(arguments, timeout=600):
+    """Runs c_producer or c_consumer; returns its `elapsed_us` lines in seconds and its peak RSS (KiB)."""
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
         watchdog = threading.Timer(timeout, process.kill)
@@ -105,4 +98,4 @@ def c_reference(arguments, count, value_bytes, timeout=600):
     seconds = [int(line.split()[1]) / 1e6 for line in output.splitlines() if line.startswith("elapsed_us ")]
     if not seconds:
         raise BenchError(f"{arguments[0]} printed no timings")
-    return {"own": rates(count, value_bytes, median(seconds)), "own_s": seconds, "peak_rss_kib": usage.ru_maxrss}
+    return seconds, usage.ru_maxrss

@@ -55,6 +55,10 @@ class Emulator:
             raise BenchError(f"lambda-emulator: {line}")
         self.port = int(match.group(1))
         self.client = EmulatorClient(self.port, timeout=timeout_seconds + 10)
+        # The emulator prints its port before it has the function's environment; an invoke in
+        # that window starts the function without AWS_LAMBDA_RUNTIME_API. Wait for the start.
+        wait_until(lambda: self.client.status().get("bootstrap_pid") or self._exited(), 20,
+                   "lambda-emulator to start the function")
 
     def _exited(self):
         if self.process.poll() is not None:
