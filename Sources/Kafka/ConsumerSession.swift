@@ -65,9 +65,11 @@ final class ConsumerSession: @unchecked Sendable {
             logger.warning("Kafka consumer stopped early on an error", metadata: ["error": "\(failure)"])
         }
         if let rejected = reader.rejected {
-            // The consumer moved past the rejected record; put it back in front.
+            // The consumer moved past the rejected record; put it back in front. If that seek
+            // fails the assignment is dropped instead, and the next call assigns afresh from
+            // where this one stopped: either way nothing returned is read twice or skipped.
             let offset = reader.next[rejected.partition] ?? rejected.offset
-            try seek(topic: request.topic, offsets: [rejected.partition: offset], deadline: request.deadline)
+            try? seek(topic: request.topic, offsets: [rejected.partition: offset], deadline: request.deadline)
         }
         positions = reader.next
         if groupID != nil {
@@ -120,7 +122,15 @@ final class ConsumerSession: @unchecked Sendable {
     private func position(topic: String, at offsets: [Int32: Int64], deadline: ContinuousClock.Instant) throws(KafkaError) {
         if assignedTopic == topic && Set(positions.keys) == Set(offsets.keys) {
             let moved = offsets.filter { positions[$0.key] != $0.value }
-            if !moved.isEmpty { try seek(topic: topic, offsets: moved, deadline: deadline) }
+            if !moved.isEmpty {
+                do {
+                    try seek(topic: topic, offsets: moved, deadline: deadline)
+                } catch where error.isTimeout {
+                    // librdkafka 2.0.2 can report a seek as timed out at once (fixed in 2.1.0); the
+                    // failed seek dropped the assignment, and assigning anew at the offsets does the same job.
+                    try position(topic: topic, at: offsets, deadline: deadline)
+                }
+            }
         } else {
             forgetAssignment()
             let list = TopicPartitionList(topic: topic, offsets: offsets)

@@ -12,6 +12,7 @@ final class ProducerSession {
 
     private static let closeTimeoutMs: Int32 = 2000
     private static let purgeGraceMs: Int32 = 2000
+    private static let flushSliceMs: Int32 = 1
 
     init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
         let native = try configuration.makeNativeConfiguration(role: .producer)
@@ -68,7 +69,11 @@ final class ProducerSession {
         }
 
         while batch.pending > 0 && !deadline.hasPassed {
-            serveReports(into: &batch, timeoutMs: deadline.remainingMilliseconds())
+            // While flushing, librdkafka sends what is queued at once instead of after `linger.ms`:
+            // the caller waits for every acknowledgement, so lingering would only add latency.
+            // In event mode flush also waits for the unread reports, hence the short slices.
+            _ = rd_kafka_flush(client.handle, min(Self.flushSliceMs, deadline.remainingMilliseconds()))
+            serveReports(into: &batch, timeoutMs: 0)
         }
         if batch.pending > 0 {
             giveUp(on: &batch)

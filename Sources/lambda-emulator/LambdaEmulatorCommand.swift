@@ -66,10 +66,11 @@ struct LambdaEmulatorCommand: ParsableCommand {
             inherited: inherited, runtimeAPI: "\(runtimeHost):\(boundPort)", timeoutSeconds: timeoutSeconds,
             taskRoot: taskRoot)
 
-        writeLine("lambda-emulator listening on \(host):\(boundPort)", to: STDOUT_FILENO)
-
         let signalSources = installSignalHandlers(emulator)
-        loop.execute { emulator.start(environment: environment) }
+        // Started before the line is printed: an invocation that follows the line at once must
+        // find the environment (and the first bootstrap) in place.
+        try loop.submit { emulator.start(environment: environment) }.wait()
+        writeLine("lambda-emulator listening on \(host):\(boundPort)", to: STDOUT_FILENO)
         try emulator.stopped.wait()
         try? server.close().wait()
         signalSources.forEach { $0.cancel() }
