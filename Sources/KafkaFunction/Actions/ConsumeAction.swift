@@ -29,11 +29,13 @@ enum ConsumeAction {
         let result: ConsumeResult
         do {
             result = try consumer.consume(request) { record in
-                var rendered = JSONWriter(reservingCapacity: 256)
-                RecordRenderer.render(record, into: &rendered)
-                guard records.bytes.count + rendered.bytes.count + 1 <= budget else { return false }
+                let start = records.bytes.count
                 if count > 0 { records.appendASCII(",") }
-                records.writeRaw(rendered.bytes)
+                RecordRenderer.render(record, into: &records)
+                guard records.bytes.count <= budget else {
+                    records.truncate(to: start)
+                    return false
+                }
                 count += 1
                 return true
             }

@@ -45,7 +45,12 @@ enum RecordRenderer {
 
     /// The text `null` is returned as a string: as JSON it would read as a tombstone.
     private static func isJSONDocument(_ bytes: [UInt8]) -> Bool {
+        // Skip the parse for text that cannot start a JSON document (most plain-text payloads).
+        guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
+              jsonStartBytes.contains(first) else { return false }
         guard let document = try? JSONParser.parse(bytes) else { return false }
         return document != .null
     }
 }
+
+private let jsonStartBytes = Set("{[\"-0123456789tfn".utf8)
