@@ -26,7 +26,11 @@ public struct KafkaEventHandler: LambdaHandler {
         } else {
             safetyMargin = .milliseconds(500)
         }
-        clients = KafkaClients(configuration: configuration, logger: Logger(label: "kafka"))
+        let logger = Logger(label: "kafka")
+        for warning in configuration.security.warnings {
+            logger.warning("\(warning)")
+        }
+        clients = KafkaClients(configuration: configuration, logger: logger)
     }
 
     public mutating func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
