@@ -16,12 +16,13 @@ import Testing
     static let pacingRoundTripMs = 20
 
     @Test func aBrokerGoesDownMidProduceAndComesBack() throws {
-        let summary = try runScenario("broker-down", timeoutSeconds: 15) { cluster in
+        let summary = try runScenario("broker-down-and-back", timeoutSeconds: 15) { cluster in
             try cluster.command("broker-down 2")
-        } restore: { cluster in
+            Thread.sleep(forTimeInterval: 1)
             try cluster.command("broker-up 2")
-        }
-        #expect(summary.acknowledged + summary.reportedFailed == Self.recordCount)
+        } restore: { _ in }
+        // Back well before the deadline: everything gets through.
+        #expect(summary.acknowledged == Self.recordCount)
     }
 
     @Test func aBrokerGoesDownMidProduceAndStaysDown() throws {
@@ -44,8 +45,8 @@ import Testing
 
     @Test func retriableProduceErrorsAndLatency() throws {
         let summary = try runScenario("request-errors-and-rtt", timeoutSeconds: 15) { cluster in
-            try cluster.command("rtt 1 150")
-            try cluster.command("rtt 3 150")
+            try cluster.command("rtt 1 60")
+            try cluster.command("rtt 3 60")
             try cluster.command(
                 "request-errors 0 NOT_LEADER_FOR_PARTITION REQUEST_TIMED_OUT NOT_ENOUGH_REPLICAS NOT_LEADER_FOR_PARTITION REQUEST_TIMED_OUT")
         } restore: { cluster in
@@ -56,7 +57,7 @@ import Testing
     }
 
     @Test func everyBrokerGoesDownMidProduce() throws {
-        let summary = try runScenario("all-brokers-down", timeoutSeconds: 4) { cluster in
+        let summary = try runScenario("all-brokers-down", timeoutSeconds: 4, faultAfter: 0.5) { cluster in
             for broker in 1...3 { try cluster.command("broker-down \(broker)") }
         } restore: { cluster in
             for broker in 1...3 { try cluster.command("broker-up \(broker)") }
@@ -93,7 +94,8 @@ import Testing
             #expect(answer.errorType == "Function.ProduceIncomplete", "\(name): \(result.text.prefix(500))")
         }
         let ranMs = try rig.reportedDuration(of: result)
-        #expect(ranMs < timeoutSeconds * 1000, "\(name): answered after \(ranMs) ms of \(timeoutSeconds) s")
+        // The contract (see DeadlineTests): the answer comes at least 200 ms before the deadline.
+        #expect(ranMs <= timeoutSeconds * 1000 - 200, "\(name): answered after \(ranMs) ms of \(timeoutSeconds) s")
         #expect(try #require(background.finishTime) < answeredAt, "\(name): the fault came after the answer")
 
         let consumed = try TopicReader.readAll(Self.topic, through: rig.emulator)
@@ -109,8 +111,9 @@ import Testing
         return summary
     }
 
+    /// Records `{"id":N}` spread over the three partitions, so every partition leader sees traffic.
     static func produceEvent(count: Int) -> String {
-        let records = (0..<count).map { #"{"value":{"id":\#($0)}}"# }.joined(separator: ",")
+        let records = (0..<count).map { #"{"value":{"id":\#($0)},"partition":\#($0 % 3)}"# }.joined(separator: ",")
         return #"{"action":"produce","topic":"\#(topic)","records":[\#(records)]}"#
     }
 }

@@ -35,7 +35,8 @@ import Testing
             port: port, event: #"{"action":"diagnostic.context"}"#, answerStatus: "500 Internal Server Error")
         defer { api.stop() }
         let bootstrap = try Self.startBootstrap(runtimeAPIPort: port)
-        defer { bootstrap.stop() }
+        // Started from a test thread that blocks SIGTERM, it inherits that mask: SIGKILL at once.
+        defer { bootstrap.stop(grace: 0) }
 
         let answer = try requireValue(api.waitForAnswer(timeout: 20), "no answer posted; stderr: \(bootstrap.standardError)")
         #expect(answer.kind == "response")
@@ -48,7 +49,8 @@ import Testing
     @Test func aRuntimeAPIThatIsNotThereYetIsRetriedQuietlyThenServedThenGivenUpOn() throws {
         let port = try OneShotRuntimeAPI.unusedPort()
         let bootstrap = try Self.startBootstrap(runtimeAPIPort: port)
-        defer { bootstrap.stop() }
+        // Started from a test thread that blocks SIGTERM, it inherits that mask: SIGKILL at once.
+        defer { bootstrap.stop(grace: 0) }
         let pid = bootstrap.process.processIdentifier
 
         // Nothing listens: the runtime retries with a capped backoff, sleeping in between.
