@@ -85,7 +85,14 @@ import Testing
         try #require(warmUp.functionError == nil, "warm-up produce failed: \(warmUp.text.prefix(500))")
         for broker in 1...3 { try cluster.command("rtt \(broker) \(Self.pacingRoundTripMs)") }
 
-        let background = rig.afterDelay(delay) { try fault(cluster) }
+        // Decoding 10,000 records takes a while in test builds: time it with the same event
+        // against a topic that does not exist, and fault that long plus `delay` after invoking.
+        let probeStarted = Date()
+        let probe = try rig.emulator.invoke(Self.produceEvent(count: Self.recordCount, topic: "absent", createTopic: false))
+        let decodeTime = Date().timeIntervalSince(probeStarted)
+        try #require(try probe.jsonObject()["errorType"] as? String == "Function.TopicNotFound", "\(probe.text.prefix(300))")
+
+        let background = rig.afterDelay(decodeTime + delay) { try fault(cluster) }
         let result = try rig.emulator.invoke(Self.produceEvent(count: Self.recordCount))
         let answeredAt = Date()
         try background.wait()
@@ -105,7 +112,7 @@ import Testing
 
         let consumed = try TopicReader.readAll(Self.topic, through: rig.emulator)
         let summary = DeliverySummary(scenario: name, sent: Self.recordCount, answer: answer, consumed: consumed)
-        print("\(summary) answered_ms=\(Int(ranMs)) timeout_ms=\(Int(timeoutSeconds * 1000))")
+        print("\(summary) answered_ms=\(Int(ranMs)) timeout_ms=\(Int(timeoutSeconds * 1000)) decode_probe_ms=\(Int(decodeTime * 1000))")
         #expect(summary.unaccounted == 0, "\(summary)")
         #expect(summary.listedTwice == 0, "\(summary)")
         #expect(summary.lost == 0, "\(summary)")
@@ -117,8 +124,8 @@ import Testing
     }
 
     /// Records `{"id":N}` spread over the three partitions, so every partition leader sees traffic.
-    static func produceEvent(count: Int) -> String {
+    static func produceEvent(count: Int, topic: String = topic, createTopic: Bool = true) -> String {
         let records = (0..<count).map { #"{"value":{"id":\#($0)},"partition":\#($0 % 3)}"# }.joined(separator: ",")
-        return #"{"action":"produce","topic":"\#(topic)","records":[\#(records)]}"#
+        return #"{"action":"produce","topic":"\#(topic)","records":[\#(records)],"create_topic":\#(createTopic)}"#
     }
 }
