@@ -11,7 +11,9 @@ final class ProducerSession {
     private var generation: UInt32 = 0
 
     private static let closeTimeoutMs: Int32 = 2000
-    private static let purgeGraceMs: Int32 = 2000
+    /// The end of a call's time kept for purging what is still unacknowledged and collecting the
+    /// purge reports, so `send` returns by its deadline even when brokers are down.
+    private static let purgeReserve: Duration = .milliseconds(200)
     private static let flushSliceMs: Int32 = 1
 
     init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
@@ -48,6 +50,7 @@ final class ProducerSession {
             return batch.reports
         }
         defer { rd_kafka_topic_destroy(topicHandle) }
+        let acknowledgementDeadline = deadline - Self.purgeReserve
 
         var fields = ContiguousArray(repeating: rd_kafka_vu_t(), count: 7)
         var index = 0
@@ -56,8 +59,8 @@ final class ProducerSession {
             switch code {
             case RD_KAFKA_RESP_ERR_NO_ERROR:
                 index += 1
-            case RD_KAFKA_RESP_ERR__QUEUE_FULL where !deadline.hasPassed:
-                serveReports(into: &batch, timeoutMs: min(100, deadline.remainingMilliseconds()))
+            case RD_KAFKA_RESP_ERR__QUEUE_FULL where !acknowledgementDeadline.hasPassed:
+                serveReports(into: &batch, timeoutMs: min(100, acknowledgementDeadline.remainingMilliseconds()))
             case RD_KAFKA_RESP_ERR__QUEUE_FULL:
                 let error = KafkaError.timedOut("not sent before the deadline: the local producer queue stayed full")
                 for remaining in index..<records.count { batch.fail(remaining, error) }
@@ -68,28 +71,27 @@ final class ProducerSession {
             }
         }
 
-        while batch.pending > 0 && !deadline.hasPassed {
+        while batch.pending > 0 && !acknowledgementDeadline.hasPassed {
             // While flushing, librdkafka sends what is queued at once instead of after `linger.ms`:
             // the caller waits for every acknowledgement, so lingering would only add latency.
             // In event mode flush also waits for the unread reports, hence the short slices.
-            _ = rd_kafka_flush(client.handle, min(Self.flushSliceMs, deadline.remainingMilliseconds()))
+            _ = rd_kafka_flush(client.handle, min(Self.flushSliceMs, acknowledgementDeadline.remainingMilliseconds()))
             serveReports(into: &batch, timeoutMs: 0)
         }
         if batch.pending > 0 {
-            giveUp(on: &batch)
+            giveUp(on: &batch, by: deadline)
         }
         return batch.reports
     }
 
-    /// Purges what the deadline left unacknowledged and collects the purge reports, bounded.
-    private func giveUp(on batch: inout DeliveryBatch) {
+    /// Purges what is still unacknowledged and collects the purge reports until `deadline`.
+    private func giveUp(on batch: inout DeliveryBatch, by deadline: ContinuousClock.Instant) {
         logger.warning("Kafka delivery deadline passed; purging unacknowledged records", metadata: ["records": "\(batch.pending)"])
         batch.purging = true
         rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
-        let grace = ContinuousClock.now.advanced(by: .milliseconds(Int(Self.purgeGraceMs)))
-        while batch.pending > 0 && !grace.hasPassed {
-            serveReports(into: &batch, timeoutMs: grace.remainingMilliseconds())
-        }
+        repeat {
+            serveReports(into: &batch, timeoutMs: deadline.remainingMilliseconds())
+        } while batch.pending > 0 && !deadline.hasPassed
         batch.failPending(KafkaError.timedOut("not acknowledged before the deadline; no report from librdkafka"))
     }
 
