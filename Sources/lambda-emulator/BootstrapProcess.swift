@@ -53,6 +53,7 @@ final class BootstrapProcess: Sendable {
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
         posix_spawn_file_actions_addopen(&fileActions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+        markDescriptorsCloseOnExec()
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -88,6 +89,18 @@ final class BootstrapProcess: Sendable {
     func send(_ signal: Int32) {
         if kill(-pid, signal) != 0 {
             kill(pid, signal)
+        }
+    }
+}
+
+/// The emulator's own descriptors (its listening socket above all) must not leak into the
+/// bootstrap: a leaked listener would accept the bootstrap's `next` after the emulator died.
+/// (glibc's `posix_spawn_file_actions_addclosefrom_np` is not visible to Swift.)
+private func markDescriptorsCloseOnExec() {
+    for descriptor in (STDERR_FILENO + 1)..<1024 {
+        let flags = fcntl(descriptor, F_GETFD)
+        if flags >= 0 && flags & FD_CLOEXEC == 0 {
+            _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC)
         }
     }
 }

@@ -22,6 +22,15 @@ struct ProduceRequest {
     /// -1 asks the broker for its default (CreateTopics v4 and later).
     var replicationFactor: Int16
     var createTopic: Bool
+
+    /// How many records the answer lists one by one (generated load is summarised per partition).
+    var listedRecordCount: Int {
+        switch records {
+        case let .supplied(records): return records.count
+        case .samples: return SampleRecords.records.count
+        case .generated: return 0
+        }
+    }
 }
 
 struct ConsumeOptions {
