@@ -23,7 +23,7 @@ import Testing
         var pid: Int?
         for event in corpus.events {
             let result = try emulator.invoke(event.bytes, timeout: 90)
-            pid = pid ?? (try emulator.bootstrapPID())
+            if pid == nil { pid = try emulator.bootstrapPID() }
             let answer = StructuredAnswer(result)
             if let problem = answer.problem(expected: corpus.expectations[event.name]) {
                 Issue.record("\(event.name): \(problem)")
