@@ -18,6 +18,12 @@ struct APIGatewayRequest {
 
     static func decode(_ document: JSONValue) throws(HTTPProblem) -> APIGatewayRequest {
         let context = document["requestContext"]
+        // Lookups take the first of repeated members: an event that repeats one is ambiguous.
+        for part in [document, context, context?["http"]] {
+            if let duplicate = part?.firstDuplicateKey {
+                throw HTTPProblem(400, "The API Gateway event has the member '\(duplicate.truncatedForMessage)' more than once")
+            }
+        }
         let method: String?
         let path: String?
         if case .string("2.0") = document["version"] {
@@ -100,5 +106,12 @@ extension JSONValue {
     var stringValue: String? {
         if case let .string(text) = self { return text }
         return nil
+    }
+
+    /// The first member name an object repeats, if any.
+    var firstDuplicateKey: String? {
+        guard case let .object(members) = self else { return nil }
+        var seen = Set<String>()
+        return members.first { !seen.insert($0.key).inserted }?.key
     }
 }

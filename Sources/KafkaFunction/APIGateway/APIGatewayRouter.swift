@@ -9,20 +9,32 @@ import Kafka
 ///
 /// A client mistake is a 4xx answer, never a function error.
 enum APIGatewayRouter {
-    static func handle(_ request: APIGatewayRequest, clients: KafkaClients, deadline: ContinuousClock.Instant) -> [UInt8] {
+    static func handle(
+        _ request: APIGatewayRequest, clients: KafkaClients, deadline: ContinuousClock.Instant,
+        traceID: String?, metrics: inout InvocationMetrics
+    ) -> [UInt8] {
         let response: APIGatewayResponse
         do {
-            response = try route(request, clients: clients, deadline: deadline)
+            let route = try resolve(request)
+            metrics.action = route.actionName
+            metrics.topic = route.topic
+            let started = ContinuousClock.now
+            defer { if route.usesKafka { metrics.kafkaLatency = ContinuousClock.now - started } }
+            response = try execute(route, clients: clients, deadline: deadline, traceID: traceID, metrics: &metrics)
         } catch {
             response = .problem(error)
+        }
+        if response.status >= 400 {
+            metrics.errorType = "HTTP.\(response.status)"
         }
         return response.serialized()
     }
 
-    private static func route(_ request: APIGatewayRequest, clients: KafkaClients, deadline: ContinuousClock.Instant) throws(HTTPProblem) -> APIGatewayResponse {
+    /// Checks the route, method, path parameter, query and body without touching Kafka.
+    static func resolve(_ request: APIGatewayRequest) throws(HTTPProblem) -> APIGatewayRoute {
         let segments = request.pathSegments
         guard segments.first == "topics", segments.count <= 3 else {
-            throw HTTPProblem(404, "No route for \(request.method) /\(segments.joined(separator: "/")); routes: POST /topics/{topic}, GET /topics/{topic}/records, GET /topics/{topic}/offsets, GET /topics")
+            throw HTTPProblem(404, "No route for \(describe(request)); routes: POST /topics/{topic}, GET /topics/{topic}/records, GET /topics/{topic}/offsets, GET /topics")
         }
         let allowed: String
         switch segments.count {
@@ -30,31 +42,54 @@ enum APIGatewayRouter {
         case 2: allowed = "POST"
         default:
             guard segments[2] == "records" || segments[2] == "offsets" else {
-                throw HTTPProblem(404, "No route for \(request.method) /\(segments.joined(separator: "/"))")
+                throw HTTPProblem(404, "No route for \(describe(request))")
             }
             allowed = "GET"
         }
         if request.method == "OPTIONS" {
-            return APIGatewayResponse(status: 204, body: [])
+            return .preflight
         }
         guard request.method == allowed else {
-            throw HTTPProblem(405, "Method \(request.method) is not allowed here; use \(allowed)", headers: [("Allow", "\(allowed),OPTIONS")])
+            throw HTTPProblem(405, "Method \(request.method.truncatedForMessage) is not allowed here; use \(allowed)", headers: [("Allow", "\(allowed),OPTIONS")])
         }
         let topic = segments.count > 1 ? try validTopic(segments[1]) : ""
+        switch segments.count {
+        case 1:
+            return .listTopics
+        case 2:
+            return .produce(topic: topic, records: try RestProxyProduce.decode(request))
+        default:
+            if segments[2] == "offsets" { return .offsets(topic: topic) }
+            do {
+                return .consume(try consumeOptions(request.query, topic: topic))
+            } catch {
+                throw HTTPProblem(status(for: error), error.errorMessage)
+            }
+        }
+    }
+
+    private static func execute(
+        _ route: APIGatewayRoute, clients: KafkaClients, deadline: ContinuousClock.Instant,
+        traceID: String?, metrics: inout InvocationMetrics
+    ) throws(HTTPProblem) -> APIGatewayResponse {
         do {
-            switch segments.count {
-            case 1:
+            switch route {
+            case .preflight:
+                return APIGatewayResponse(status: 204, body: [])
+            case .listTopics:
                 let topics = try clients.admin().listTopics(deadline: deadline)
                 return .json(200, JSONWriter.serialize(.array(topics.map { .string($0.name) })))
-            case 2:
-                return try RestProxyProduce.handle(request, topic: topic, clients: clients, deadline: deadline)
-            default:
-                if segments[2] == "offsets" {
-                    return .json(200, try OffsetsAction.run(topic: topic, clients: clients, deadline: deadline))
-                }
-                let options = try consumeOptions(request.query, topic: topic)
+            case let .produce(topic, records):
+                return try RestProxyProduce.handle(
+                    records, topic: topic, clients: clients, deadline: deadline, traceID: traceID, metrics: &metrics)
+            case let .offsets(topic):
+                return .json(200, try OffsetsAction.run(topic: topic, clients: clients, deadline: deadline))
+            case let .consume(options):
                 let budget = ConsumeAction.directResponseBudget / 2  // the body is escaped once more inside the proxy answer
-                return .json(200, try ConsumeAction.run(options, clients: clients, deadline: deadline, responseBudget: budget))
+                let answer = try ConsumeAction.run(options, clients: clients, deadline: deadline, responseBudget: budget)
+                metrics.recordsConsumed = answer.recordCount
+                metrics.bytesConsumed = answer.recordBytes
+                return .json(200, answer.body)
             }
         } catch let error as FunctionError {
             throw HTTPProblem(status(for: error), error.errorMessage)
@@ -65,6 +100,10 @@ enum APIGatewayRouter {
         } catch {
             throw HTTPProblem(500, "Internal error: \(error)")
         }
+    }
+
+    private static func describe(_ request: APIGatewayRequest) -> String {
+        "\(request.method.truncatedForMessage) /\(request.pathSegments.joined(separator: "/").truncatedForMessage)"
     }
 
     static func status(for error: FunctionError) -> Int {
@@ -99,7 +138,49 @@ enum APIGatewayRouter {
     }
 }
 
+/// What a request asks for, once its route, method and parameters were checked.
+enum APIGatewayRoute {
+    /// A CORS preflight (`OPTIONS`), answered without a body.
+    case preflight
+    case listTopics
+    case produce(topic: String, records: [OutgoingRecord])
+    case offsets(topic: String)
+    case consume(ConsumeOptions)
+
+    var actionName: String {
+        switch self {
+        case .preflight: "preflight"
+        case .listTopics: "list_topics"
+        case .produce: "produce"
+        case .offsets: "offsets"
+        case .consume: "consume"
+        }
+    }
+
+    var topic: String? {
+        switch self {
+        case .preflight, .listTopics: nil
+        case let .produce(topic, _), let .offsets(topic): topic
+        case let .consume(options): options.topic
+        }
+    }
+
+    var usesKafka: Bool {
+        if case .preflight = self { return false }
+        return true
+    }
+}
+
 extension String {
+    /// Request text quoted in an error message: at most 64 Unicode scalars of it (counting
+    /// characters would not bound it: one character can hold any number of combining marks).
+    var truncatedForMessage: String {
+        guard unicodeScalars.count > 64 else { return self }
+        var shown = String.UnicodeScalarView()
+        shown.append(contentsOf: unicodeScalars.prefix(64))
+        return String(shown) + "..."
+    }
+
     /// Error messages from the event decoder say "Field"; on HTTP the same check is about a parameter.
     func replacingFieldWording(_ noun: String) -> String {
         guard hasPrefix("Field ") else { return self }

@@ -5,15 +5,24 @@ import Kafka
 enum RestProxyProduce {
     static let acceptedContentTypes = ["application/vnd.kafka.json.v2+json", "application/json"]
 
-    static func handle(_ request: APIGatewayRequest, topic: String, clients: KafkaClients, deadline: ContinuousClock.Instant) throws -> APIGatewayResponse {
+    /// The records of a produce request, after checking its content type and body.
+    static func decode(_ request: APIGatewayRequest) throws(HTTPProblem) -> [OutgoingRecord] {
         let contentType = request.headers["content-type"]?.split(separator: ";").first.map { $0.trimmingSpaces().lowercased() }
         guard let contentType, acceptedContentTypes.contains(contentType) else {
             throw HTTPProblem(415, "Content-Type must be application/vnd.kafka.json.v2+json or application/json")
         }
-        let records = try decodeRecords(request.body)
+        return try decodeRecords(request.body)
+    }
+
+    static func handle(
+        _ records: [OutgoingRecord], topic: String, clients: KafkaClients, deadline: ContinuousClock.Instant,
+        traceID: String?, metrics: inout InvocationMetrics
+    ) throws -> APIGatewayResponse {
         let outcome = try ProduceAction.run(
             ProduceRequest(topic: topic, records: .supplied(records), numPartitions: 3, replicationFactor: -1, createTopic: true),
-            clients: clients, deadline: deadline)
+            clients: clients, deadline: deadline, traceID: traceID)
+        metrics.recordsProduced = outcome.reports.count - outcome.failed.count
+        metrics.bytesProduced = outcome.deliveredBytes
         let offsets: [JSONValue] = outcome.reports.map { report in
             if let error = report.error {
                 return .object([

@@ -12,16 +12,24 @@ enum ConsumeAction {
     /// The most bytes of rendered records a direct invocation's answer may carry.
     static let directResponseBudget = responseLimitBytes - envelopeReserveBytes
 
+    struct Answer {
+        var body: [UInt8]
+        var recordCount: Int
+        /// Key and value bytes of the records returned.
+        var recordBytes: Int
+    }
+
     static func run(
         _ options: ConsumeOptions, clients: KafkaClients, deadline: ContinuousClock.Instant,
         responseBudget budget: Int = directResponseBudget
-    ) throws(FunctionError) -> [UInt8] {
+    ) throws(FunctionError) -> Answer {
         let started = ContinuousClock.now
         let timeout = options.timeoutMilliseconds.map { Duration.milliseconds($0) } ?? defaultTimeout
         let consumeDeadline = min(deadline, started + timeout)
 
         var records = JSONWriter(reservingCapacity: 64 * 1024)
         var count = 0
+        var recordBytes = 0
         let request = ConsumeRequest(
             topic: options.topic, partition: options.partition, start: options.start,
             groupID: options.groupID, maxRecords: options.maxRecords, deadline: consumeDeadline)
@@ -37,6 +45,7 @@ enum ConsumeAction {
                     return false
                 }
                 count += 1
+                recordBytes += (record.key?.count ?? 0) + (record.value?.count ?? 0)
                 return true
             }
         } catch where error.isUnknownTopic {
@@ -64,6 +73,6 @@ enum ConsumeAction {
             result.nextOffsets[partition].map { .object([("partition", .integer(partition)), ("offset", .integer($0))]) }
         }))
         body.appendASCII(",\"elapsed_ms\":\((ContinuousClock.now - started).wholeMilliseconds)}")
-        return body.bytes
+        return Answer(body: body.bytes, recordCount: count, recordBytes: recordBytes)
     }
 }

@@ -28,6 +28,9 @@ enum EventDecoder {
         guard case .object = document, document["detail-type"] != nil, document["source"] != nil else {
             return document
         }
+        if let duplicate = document.firstDuplicateKey {
+            throw .invalidEvent("The EventBridge event has the member '\(duplicate.truncatedForMessage)' more than once")
+        }
         guard let detail = document["detail"], case .object = detail, detail["action"] != nil else {
             throw .invalidEvent(
                 "The EventBridge event has no action in its 'detail'; set the rule's input to an action such as {\"action\":\"consume\",\"topic\":\"...\"}")
@@ -46,8 +49,7 @@ enum EventDecoder {
         case "consume": request = .consume(try decodeConsume(&reader))
         case "offsets": request = .offsets(topic: try decodeTopic(&reader))
         default:
-            let shown = action.count > 64 ? String(action.prefix(64)) + "..." : action
-            throw FunctionError(.unknownAction, "Unknown action '\(shown)': use produce, consume or offsets")
+            throw FunctionError(.unknownAction, "Unknown action '\(action.truncatedForMessage)': use produce, consume or offsets")
         }
         try reader.finish()
         return request

@@ -11,7 +11,7 @@ struct ObjectReader {
         }
         var seen = Set<String>()
         for member in members where !seen.insert(member.key).inserted {
-            throw .invalidEvent("Field '\(Self.join(path, member.key))' appears more than once")
+            throw .invalidEvent("Field '\(Self.join(path, member.key.truncatedForMessage))' appears more than once")
         }
         self.path = path
         self.members = members
@@ -84,8 +84,7 @@ struct ObjectReader {
     /// Rejects members that no accessor asked for: a misspelt option must not be silently ignored.
     func finish() throws(FunctionError) {
         if let unknown = members.first(where: { !consumed.contains($0.key) }) {
-            let shown = unknown.key.count > 64 ? String(unknown.key.prefix(64)) + "..." : unknown.key
-            throw .invalidEvent("Unknown field '\(Self.join(path, shown))'")
+            throw .invalidEvent("Unknown field '\(Self.join(path, unknown.key.truncatedForMessage))'")
         }
     }
 }

@@ -23,7 +23,7 @@ enum RecordDecoder {
         case let (.string(text), nil): value = Array(text.utf8)
         case let (json, nil): value = JSONWriter.serialize(json)
         case let (_, .some(other)):
-            throw .invalidEvent("Field '\(reader.fieldPath("encoding"))' must be \"base64\", got \"\(other.prefix(32))\"")
+            throw .invalidEvent("Field '\(reader.fieldPath("encoding"))' must be \"base64\", got \"\(other.truncatedForMessage)\"")
         }
         let key = try reader.string("key").map { Array($0.utf8) }
         let partition = try reader.integer("partition", in: 0...Int64(Int32.max)).map { Int32($0) }
@@ -45,7 +45,7 @@ enum RecordDecoder {
         case let .object(members)?:
             return try members.map { member throws(FunctionError) in
                 guard case let .string(text) = member.value else {
-                    throw .invalidEvent("Field '\(path).\(member.key)' must be a string, got \(member.value.typeName)")
+                    throw .invalidEvent("Field '\(path).\(member.key.truncatedForMessage)' must be a string, got \(member.value.typeName)")
                 }
                 return (member.key, Array(text.utf8))
             }
