@@ -21,7 +21,7 @@ public final class DefaultCredentialChain: CredentialProvider {
     private let resolved = Mutex<(name: String, provider: RefreshingCredentialProvider)?>(nil)
 
     public init(
-        environment: [String: String] = ProcessEnvironment.current, clock: some AWSClock = SystemClock(),
+        environment: [String: String], clock: some AWSClock = SystemClock(),
         refreshBeforeExpirySeconds: Int64 = 300, timeout: Duration = .seconds(5)
     ) {
         self.environment = environment

@@ -5,7 +5,7 @@ import AWSSigV4
 public struct EnvironmentCredentialProvider: CredentialProvider {
     private let environment: [String: String]
 
-    public init(environment: [String: String] = ProcessEnvironment.current) {
+    public init(environment: [String: String]) {
         self.environment = environment
     }
 

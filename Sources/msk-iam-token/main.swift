@@ -3,6 +3,11 @@ import AWSSigV4
 import ArgumentParser
 import MSKIAMAuth
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -38,7 +43,7 @@ struct MSKIAMTokenCommand: ParsableCommand {
     var `repeat`: Int?
 
     mutating func run() throws {
-        let environment = ProcessEnvironment.current
+        let environment = ProcessInfo.processInfo.environment
         guard let region = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"], !region.isEmpty else {
             throw ValidationError("no region: pass --region or set AWS_REGION")
         }
