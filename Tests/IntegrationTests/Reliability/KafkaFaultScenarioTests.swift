@@ -21,11 +21,19 @@ import Testing
     static let pacingRoundTripMs = 20
 
     @Test func aBrokerGoesDownMidProduceAndComesBack() throws {
+        let recovered = DispatchSemaphore(value: 0)
         let summary = try runScenario("broker-down-and-back", timeoutSeconds: 15) { cluster in
             try cluster.command("broker-down 2")
-            Thread.sleep(forTimeInterval: 1)
-            try cluster.command("broker-up 2")
-        } restore: { _ in }
+            // The fault is the broker going down; its return a second later may come after the
+            // answer (when the records it leads were acknowledged before it went down).
+            Thread.detachNewThread {
+                Thread.sleep(forTimeInterval: 1)
+                try? cluster.command("broker-up 2")
+                recovered.signal()
+            }
+        } restore: { _ in
+            try #require(recovered.wait(timeout: .now() + 20) == .success, "broker 2 did not come back")
+        }
         // Back well before the deadline: everything gets through.
         #expect(summary.acknowledged == Self.recordCount)
     }
