@@ -1,6 +1,6 @@
 /* Reference consumer for scripts/bench: plain librdkafka with the bootstrap's consumer settings
  * (a group id only because librdkafka's assign needs one; never joined nor committed;
- * fetch.wait.max.ms=50, partition EOF events). Connects and reads the topic's
+ * fetch.wait.max.ms=10 as the bootstrap sets it, partition EOF events). Connects and reads the topic's
  * watermarks first, then for each repeat assigns every partition from the beginning and reads
  * until COUNT records arrived, printing "elapsed_us <n>" per repeat.
  *
@@ -12,19 +12,10 @@
 #include <string.h>
 #include <time.h>
 
-static long long now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
+#include "bench_common.h"
 
 static int set(rd_kafka_conf_t *conf, const char *name, const char *value) {
-    char reason[256];
-    if (rd_kafka_conf_set(conf, name, value, reason, sizeof reason) != RD_KAFKA_CONF_OK) {
-        fprintf(stderr, "c_consumer: %s: %s\n", name, reason);
-        return -1;
-    }
-    return 0;
+    return set_property("c_consumer", conf, name, value);
 }
 
 /* The topic's partition list, each at the beginning; NULL on failure. */
@@ -61,7 +52,7 @@ int main(int argc, char **argv) {
     }
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     if (set(conf, "bootstrap.servers", argv[1]) || set(conf, "group.id", "bench-c-consumer") ||
-        set(conf, "fetch.wait.max.ms", "50") ||
+        set(conf, "fetch.wait.max.ms", "10") ||
         set(conf, "enable.partition.eof", "true") || set(conf, "enable.auto.commit", "false") ||
         set(conf, "enable.auto.offset.store", "false")) return 1;
     char reason[512];

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_common.h"
+
 static long delivered, failed;
 
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *message, void *opaque) {
@@ -25,19 +27,8 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *message, void 
     else delivered++;
 }
 
-static long long now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
 static int set(rd_kafka_conf_t *conf, const char *name, const char *value) {
-    char reason[256];
-    if (rd_kafka_conf_set(conf, name, value, reason, sizeof reason) != RD_KAFKA_CONF_OK) {
-        fprintf(stderr, "c_producer: %s: %s\n", name, reason);
-        return -1;
-    }
-    return 0;
+    return set_property("c_producer", conf, name, value);
 }
 
 /* Sends `count` records and waits (at most 120 s) for all reports; returns 0 when all were delivered. */
