@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Every malformed or hostile event of `Fixtures/bad-events` (written by `scripts/generate-bad-events`,
-/// plus any crash `scripts/fuzz` found) goes through the emulator to one real bootstrap connected
+/// Every malformed or hostile event that `scripts/generate-bad-events` writes (at test time, into the
+/// build folder), plus any crash `scripts/fuzz` found (`Fixtures/fuzz-crashes`), goes through the emulator to one real bootstrap connected
 /// to a local cluster. Each must be answered with a structured error, and the same process must
 /// still serve a valid produce and consume afterwards.
 @Suite(.serialized) struct BadEventCorpusTests {
@@ -64,12 +64,16 @@ struct BadEventCorpus {
 
     static func load() throws -> BadEventCorpus {
         let fixtures = try #require(Bundle.module.resourceURL).appendingPathComponent("Fixtures")
-        let directory = fixtures.appendingPathComponent("bad-events")
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { $0.hasSuffix(".event") }.sorted()
-        let events = try names.map { Event(name: $0, bytes: try Data(contentsOf: directory.appendingPathComponent($0))) }
+        let generated = try generate()
+        let crashes = fixtures.appendingPathComponent("fuzz-crashes")
+        let events = try eventFiles(in: generated) + eventFiles(in: crashes)
+        let names = events.map(\.name)
 
         let manifest = try Data(contentsOf: fixtures.appendingPathComponent("bad-events.expected.json"))
+        let generatedManifest = try Data(contentsOf: generated.appendingPathComponent("expected.json"))
+        #expect(
+            manifest == generatedManifest,
+            "the generator's expectations differ from the committed manifest: run scripts/generate-bad-events --update-manifest and review the diff")
         let entries = try #require(try JSONSerialization.jsonObject(with: manifest) as? [String: [String: Any]])
         var expectations: [String: Expectation] = [:]
         for (name, entry) in entries {
@@ -81,6 +85,29 @@ struct BadEventCorpus {
         }
         #expect(Set(expectations.keys).isSubset(of: Set(names)), "the manifest names files that do not exist")
         return BadEventCorpus(events: events, expectations: expectations)
+    }
+
+    /// Runs the generator into the build folder beside the test bundle.
+    private static func generate() throws -> URL {
+        let packageRoot = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let output = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("bad-events")
+        let generator = Process()
+        generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        generator.arguments = ["python3", packageRoot.appendingPathComponent("scripts/generate-bad-events").path,
+                               "--out", output.path]
+        generator.standardOutput = FileHandle.nullDevice
+        try generator.run()
+        generator.waitUntilExit()
+        try #require(generator.terminationStatus == 0, "scripts/generate-bad-events failed")
+        return output
+    }
+
+    private static func eventFiles(in directory: URL) throws -> [Event] {
+        guard FileManager.default.fileExists(atPath: directory.path) else { return [] }
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".event") }.sorted()
+            .map { Event(name: $0, bytes: try Data(contentsOf: directory.appendingPathComponent($0))) }
     }
 }
 

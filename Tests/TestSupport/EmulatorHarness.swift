@@ -37,7 +37,8 @@ public final class EmulatorHarness: @unchecked Sendable {
     public init(
         bootstrap: String = BuiltProducts.path(of: "bootstrap"), arguments: [String] = [],
         environment: [String: String] = [:], timeoutSeconds: Double? = nil,
-        emulator: String = BuiltProducts.path(of: "lambda-emulator")
+        emulator: String = BuiltProducts.path(of: "lambda-emulator"),
+        launcher: [String] = []
     ) throws {
         var emulatorArguments = ["--port", "0"]
         if let timeoutSeconds {
@@ -45,7 +46,9 @@ public final class EmulatorHarness: @unchecked Sendable {
         }
         emulatorArguments += ["--", bootstrap] + arguments
         let fullEnvironment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let process = try ChildProcess(executable: emulator, arguments: emulatorArguments, environment: fullEnvironment)
+        // A launcher (for example `setpriv --reuid ...`) starts the emulator as its last argument.
+        let command = launcher + [emulator] + emulatorArguments
+        let process = try ChildProcess(executable: command[0], arguments: Array(command.dropFirst()), environment: fullEnvironment)
         let prefix = "lambda-emulator listening on "
         let line = try process.waitForLine { $0.hasPrefix(prefix) }
         guard let portText = line.split(separator: ":").last, let port = Int(portText) else {
