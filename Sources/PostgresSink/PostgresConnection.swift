@@ -1,4 +1,9 @@
 import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One libpq connection. It owns the `PGconn` and frees it in `deinit`; every query result is
 /// freed before `execute` returns.
