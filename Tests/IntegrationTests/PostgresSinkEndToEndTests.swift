@@ -243,13 +243,16 @@ final class PostgresSinkEndToEndTests {
         #expect((try badLimit.jsonObject())["statusCode"] as? Int == 400)
     }
 
+    /// The sink's sample events, in the order `scripts/run-local` sends them.
+    static let sampleEvents = ["kafka-msk-batch.json", "kafka-self-managed-batch.json", "apigateway-http-rows.json"]
+
     @Test func sampleEventsLandAndReadBack() throws {
         let emulator = try emulator()
-        let msk = try succeed(emulator, try SampleEvents.text("kafka-msk-batch.json"))
+        let msk = try succeed(emulator, try SampleEvents.text(Self.sampleEvents[0]))
         #expect(msk["written"] as? Int == 3)
-        let selfManaged = try succeed(emulator, try SampleEvents.text("kafka-self-managed-batch.json"))
+        let selfManaged = try succeed(emulator, try SampleEvents.text(Self.sampleEvents[1]))
         #expect(selfManaged["written"] as? Int == 4)
-        let read = try emulator.invoke(try SampleEvents.text("apigateway-http-rows.json"))
+        let read = try emulator.invoke(try SampleEvents.text(Self.sampleEvents[2]))
         let proxy = try read.jsonObject()
         #expect(proxy["statusCode"] as? Int == 200)
         #expect((proxy["body"] as? String ?? "").contains(#""order_id":1001"#))

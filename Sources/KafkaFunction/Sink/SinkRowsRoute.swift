@@ -71,7 +71,7 @@ enum SinkRowsRoute {
             write(row, to: &writer)
         }
         writer.appendASCII("],\"next_after_offset\":")
-        writer.write(next.map { .integer($0) } ?? .null)
+        writer.write(next.map { JSONValue.integer($0) } ?? .null)
         writer.appendASCII("}")
         return .json(200, writer.bytes)
     }
@@ -91,9 +91,9 @@ enum SinkRowsRoute {
         writer.appendASCII(",\"headers\":")
         writer.writeRaw(Array(row.headersJSON.utf8))
         writer.appendASCII(",\"timestamp\":")
-        writer.write(row.timestampMilliseconds.map { .integer($0) } ?? .null)
+        writer.write(row.timestampMilliseconds.map { JSONValue.integer($0) } ?? .null)
         writer.appendASCII(",\"timestamp_type\":")
-        writer.write(row.timestampType.map { .string($0) } ?? .null)
+        writer.write(row.timestampType.map { JSONValue.string($0) } ?? .null)
         writer.appendASCII("}")
     }
 
