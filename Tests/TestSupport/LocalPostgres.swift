@@ -14,9 +14,9 @@ public final class LocalPostgres: @unchecked Sendable {
         if let explicit = ProcessInfo.processInfo.environment["PG_BIN"] { return explicit }
         let root = "/usr/lib/postgresql"
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        return versions.compactMap(Int.init).sorted().last
-            .map { "\(root)/\($0)/bin" }
-            .flatMap { FileManager.default.isExecutableFile(atPath: "\($0)/initdb") ? $0 : nil }
+        guard let newest = versions.compactMap({ Int($0) }).max() else { return nil }
+        let directory = "\(root)/\(newest)/bin"
+        return FileManager.default.isExecutableFile(atPath: "\(directory)/initdb") ? directory : nil
     }
 
     /// Tests that need PostgreSQL run when it is installed, and always under CI (where missing is a failure).
