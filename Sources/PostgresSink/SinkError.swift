@@ -1,19 +1,19 @@
-/// Why the sink could not write or read. `errorType` is stable (`Sink.Reason`); messages name the
-/// table, host and user but never a password or token.
+/// Why the sink could not write or read. `errorType` is stable and in the `Function.Reason` form the
+/// runtime requires; messages name the table, host and user but never a password or token.
 public struct SinkError: Error, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         /// The database cannot be reached, refused the login, or dropped the connection: retry later.
-        case databaseUnavailable = "Sink.DatabaseUnavailable"
+        case databaseUnavailable = "Function.DatabaseUnavailable"
         /// The table exists with columns or a key the sink cannot write.
-        case tableMismatch = "Sink.TableMismatch"
+        case tableMismatch = "Function.TableMismatch"
         /// A record the chosen mode cannot store (upsert needs a key).
-        case invalidRecord = "Sink.InvalidRecord"
+        case invalidRecord = "Function.InvalidRecord"
         /// The database rejected the statement.
-        case writeFailed = "Sink.WriteFailed"
+        case writeFailed = "Function.DatabaseError"
         /// Nothing was written for the topic yet (reads).
-        case tableNotFound = "Sink.TableNotFound"
+        case tableNotFound = "Function.TableNotFound"
         /// The IAM token could not be made (no credentials, expired credentials).
-        case authenticationFailed = "Sink.AuthenticationFailed"
+        case authenticationFailed = "Function.DatabaseAuthFailed"
     }
 
     public var kind: Kind

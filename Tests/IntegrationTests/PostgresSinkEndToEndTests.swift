@@ -131,7 +131,7 @@ final class PostgresSinkEndToEndTests {
         let event = try Self.batch([Record(topic: "sink-down", offset: 0, key: "k", value: Self.json("{}"))])
         for _ in 0..<2 {
             let error = try fail(emulator, event)
-            #expect(error["errorType"] as? String == "Sink.DatabaseUnavailable")
+            #expect(error["errorType"] as? String == "Function.DatabaseUnavailable")
             let message = error["errorMessage"] as? String ?? ""
             #expect(message.contains("127.0.0.1:\(closedPort)/app"))
             #expect(!message.contains("hunter2"))
@@ -153,7 +153,7 @@ final class PostgresSinkEndToEndTests {
             Record(topic: "sink-atomic-b", offset: 5, key: "b", value: Self.json("{}")),
             Record(topic: "sink-atomic-b", offset: 100, key: "c", value: Self.json("{}")),
         ]))
-        #expect(error["errorType"] as? String == "Sink.WriteFailed")
+        #expect(error["errorType"] as? String == "Function.DatabaseError")
         #expect(try postgres.query("SELECT count(*) FROM sink_atomic_a") == "0")
         #expect(try postgres.query("SELECT count(*) FROM sink_atomic_b") == "0")
     }
@@ -162,7 +162,7 @@ final class PostgresSinkEndToEndTests {
         _ = try postgres.query("CREATE TABLE sink_legacy (id integer PRIMARY KEY, payload text)")
         let emulator = try emulator()
         let error = try fail(emulator, Self.batch([Record(topic: "sink-legacy", offset: 0, key: "k", value: Self.json("{}"))]))
-        #expect(error["errorType"] as? String == "Sink.TableMismatch")
+        #expect(error["errorType"] as? String == "Function.TableMismatch")
         let message = error["errorMessage"] as? String ?? ""
         #expect(message.contains("sink_legacy"))
         #expect(message.contains("column topic (text) is missing"))
@@ -171,7 +171,7 @@ final class PostgresSinkEndToEndTests {
         _ = try succeed(emulator, Self.batch([Record(topic: "sink-mode", offset: 0, key: "k", value: Self.json("{}"))]))
         let upsert = try self.emulator(["SINK_MODE": "upsert"])
         let keyError = try fail(upsert, Self.batch([Record(topic: "sink-mode", offset: 1, key: "k", value: Self.json("{}"))]))
-        #expect(keyError["errorType"] as? String == "Sink.TableMismatch")
+        #expect(keyError["errorType"] as? String == "Function.TableMismatch")
         #expect((keyError["errorMessage"] as? String ?? "").contains("primary key (topic, key)"))
     }
 
@@ -255,6 +255,6 @@ final class PostgresSinkEndToEndTests {
         let read = try emulator.invoke(try SampleEvents.text(Self.sampleEvents[2]))
         let proxy = try read.jsonObject()
         #expect(proxy["statusCode"] as? Int == 200)
-        #expect((proxy["body"] as? String ?? "").contains(#""order_id":1001"#))
+        #expect((proxy["body"] as? String ?? "").contains(#""order_id": 1001"#))
     }
 }

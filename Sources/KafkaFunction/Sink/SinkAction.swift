@@ -27,7 +27,7 @@ enum SinkAction {
     }
 }
 
-/// A sink error as the function's answer: `Sink.DatabaseUnavailable`, `Sink.TableMismatch`, ...
+/// A sink error as the function's answer: `Function.DatabaseUnavailable`, `Function.TableMismatch`, ...
 struct SinkFailure: LambdaFunctionError {
     var error: SinkError
 
