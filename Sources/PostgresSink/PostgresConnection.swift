@@ -96,7 +96,7 @@ final class PostgresConnection {
         if !isUsable || sqlState.map(Self.meansUnavailable) == true {
             return SinkError(.databaseUnavailable, "The database connection failed: \(message)", sqlState: sqlState)
         }
-        return SinkError(.writeFailed, message, sqlState: sqlState)
+        return SinkError(.writeFailed, message + (sqlState.map { " (SQLSTATE \($0))" } ?? ""), sqlState: sqlState)
     }
 
     /// Connection exceptions, shutdown, too many connections, recovery in progress, serialization retries.
