@@ -71,13 +71,24 @@ public final class LocalPostgres: @unchecked Sendable {
     public var url: String { "postgresql://postgres@127.0.0.1:\(port)/postgres" }
 
     /// Runs SQL with `psql` and returns its unaligned, tuples-only output (`|` between columns).
+    /// Reads stdout to its end before looking at the exit status, so no output arrives late.
     public func query(_ sql: String) throws -> String {
-        let psql = try ChildProcess(
-            executable: "\(binDirectory)/psql",
-            arguments: ["-X", "-At", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
-        let status = try psql.waitForExit(timeout: 60)
-        guard status == 0 else { throw LocalPostgresError("psql failed (\(status)): \(psql.standardError)") }
-        return psql.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "\(binDirectory)/psql")
+        psql.arguments = ["-X", "-At", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql]
+        let output = Pipe()
+        let errors = Pipe()
+        psql.standardOutput = output
+        psql.standardError = errors
+        psql.standardInput = FileHandle.nullDevice
+        try psql.run()
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        psql.waitUntilExit()
+        guard psql.terminationStatus == 0 else {
+            throw LocalPostgresError("psql failed (\(psql.terminationStatus)): \(String(decoding: stderr, as: UTF8.self))")
+        }
+        return String(decoding: stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Fast shutdown (SIGINT: clients are disconnected), then the folder is removed.
