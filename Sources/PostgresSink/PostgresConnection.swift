@@ -54,15 +54,21 @@ final class PostgresConnection {
         for parameter in parameters {
             switch parameter {
             case let .text(text):
-                buffers.append(strdup(text))
+                guard let copy = strdup(text) else {
+                    throw SinkError(.writeFailed, "Out of memory for a statement parameter")
+                }
+                buffers.append(copy)
                 lengths.append(0)
                 formats.append(0)
             case let .textBytes(bytes), let .binary(bytes):
-                let buffer = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self)
-                bytes.withUnsafeBytes { source in
-                    if let base = source.baseAddress, let buffer { memcpy(buffer, base, bytes.count) }
+                // A missing buffer would go out as SQL NULL: fail the statement instead.
+                guard let buffer = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else {
+                    throw SinkError(.writeFailed, "Out of memory for a \(bytes.count)-byte statement parameter")
                 }
-                buffer?[bytes.count] = 0
+                bytes.withUnsafeBytes { source in
+                    if let base = source.baseAddress { memcpy(buffer, base, bytes.count) }
+                }
+                buffer[bytes.count] = 0
                 buffers.append(buffer)
                 lengths.append(Int32(clamping: bytes.count))
                 if case .binary = parameter { formats.append(1) } else { formats.append(0) }
