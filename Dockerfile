@@ -13,14 +13,14 @@
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        librdkafka-dev libcurl4-openssl-dev pkg-config \
+        librdkafka-dev libcurl4-openssl-dev libpq-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Resolve dependencies in their own layer, so source edits reuse it.
 COPY Package.swift ./
 RUN swift package resolve
 COPY . .
-# The Swift runtime and Foundation are linked in; only librdkafka, libcurl and libc remain shared.
+# The Swift runtime and Foundation are linked in; only librdkafka, libcurl, libpq and libc remain shared.
 RUN swift build -c release --static-swift-stdlib --product bootstrap \
     && swift build -c release --static-swift-stdlib --product lambda-emulator
 
@@ -28,7 +28,7 @@ RUN swift build -c release --static-swift-stdlib --product bootstrap \
 FROM debian:bookworm-slim
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        librdkafka1 libcurl4 ca-certificates \
+        librdkafka1 libcurl4 libpq5 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --user-group --uid 10001 --home-dir /var/task --no-create-home \
         --shell /usr/sbin/nologin lambda

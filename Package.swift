@@ -20,6 +20,7 @@ let package = Package(
         // C libraries as Swift sees them.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .target(name: "CRdKafkaShim", dependencies: ["CRdKafka"]),
 
@@ -41,8 +42,9 @@ let package = Package(
             "CRdKafka", "CRdKafkaShim", "MSKIAMAuth", "AWSCredentials",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4", "AWSCredentials"]),
         .target(name: "KafkaFunction", dependencies: [
-            "Kafka", "LambdaRuntime",
+            "Kafka", "LambdaRuntime", "PostgresSink",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -74,6 +76,7 @@ let package = Package(
         .testTarget(name: "MSKIAMAuthTests", dependencies: ["MSKIAMAuth", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
         .testTarget(name: "KafkaFunctionTests", dependencies: ["KafkaFunction"]),
+        .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaEmulatorCoreTests", dependencies: ["LambdaEmulatorCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"], resources: [.copy("Fixtures")]),
     ]

@@ -23,8 +23,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-BUILD_PACKAGES = {"librdkafka-dev", "libcurl4-openssl-dev", "pkg-config"}
-RUNTIME_PACKAGES = {"librdkafka1", "libcurl4", "ca-certificates"}
+BUILD_PACKAGES = {"librdkafka-dev", "libcurl4-openssl-dev", "libpq-dev", "pkg-config"}
+RUNTIME_PACKAGES = {"librdkafka1", "libcurl4", "libpq5", "ca-certificates"}
 REQUIRED_BUILD_FLAGS = ("-c", "release", "--static-swift-stdlib")
 BOOTSTRAP_DESTINATION = "/var/runtime/bootstrap"
 EMULATOR_DESTINATION = "/var/runtime/lambda-emulator"

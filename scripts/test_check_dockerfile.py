@@ -46,12 +46,12 @@ class CheckDockerfileTests(unittest.TestCase):
         self.assertCaught(replaced("FROM debian:bookworm-slim", "FROM debian:trixie-slim"), "bookworm-slim")
 
     def test_extra_runtime_package(self):
-        self.assertCaught(replaced("librdkafka1 libcurl4 ca-certificates", "librdkafka1 libcurl4 ca-certificates curl"),
+        self.assertCaught(replaced("librdkafka1 libcurl4 libpq5 ca-certificates", "librdkafka1 libcurl4 libpq5 ca-certificates curl"),
                           "run stage installs exactly")
 
     def test_recommends_and_lists_kept(self):
-        text = replaced("librdkafka1 libcurl4 ca-certificates \\\n    && rm -rf /var/lib/apt/lists/* \\\n",
-                        "librdkafka1 libcurl4 ca-certificates \\\n")
+        text = replaced("librdkafka1 libcurl4 libpq5 ca-certificates \\\n    && rm -rf /var/lib/apt/lists/* \\\n",
+                        "librdkafka1 libcurl4 libpq5 ca-certificates \\\n")
         self.assertCaught(text, "removes /var/lib/apt/lists")
 
     def test_debug_build(self):

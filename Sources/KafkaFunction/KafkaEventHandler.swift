@@ -1,6 +1,7 @@
 import Kafka
 import LambdaRuntime
 import Logging
+import PostgresSink
 
 /// The function: decodes each event into an action and runs it against Kafka.
 public struct KafkaEventHandler: LambdaHandler {
@@ -9,6 +10,8 @@ public struct KafkaEventHandler: LambdaHandler {
     public var safetyMargin: Duration { settings.safetyMargin }
     private let settings: FunctionSettings
     private let clients: KafkaClients
+    /// Set by `SINK_POSTGRES_URL`; connects on the first batch or read.
+    private let sink: PostgresSink?
     private static let renderTimePerListedRecord: Duration = .microseconds(20)
 
     /// Reads and validates the configuration; creates no Kafka client yet.
@@ -25,6 +28,7 @@ public struct KafkaEventHandler: LambdaHandler {
             logger.warning("\(warning)")
         }
         clients = KafkaClients(configuration: configuration, logger: logger)
+        sink = try SinkEnvironment.sink(from: environment)
     }
 
     public mutating func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
@@ -44,10 +48,16 @@ public struct KafkaEventHandler: LambdaHandler {
         let deadline = ContinuousClock.now + context.remainingTime - settings.safetyMargin
         let traceID = settings.traceHeader ? context.traceID : nil
         let document = try EventDecoder.parse(event)
+        if KafkaSourceEvent.isSourceEvent(document) {
+            let batch = try KafkaSourceEvent.decode(document)
+            metrics.action = "sink"
+            metrics.topic = batch.records.first?.topic
+            return try SinkAction.run(batch, sink: sink)
+        }
         if APIGatewayRequest.isAPIGatewayEvent(document) {
             do {
                 let request = try APIGatewayRequest.decode(document)
-                return APIGatewayRouter.handle(request, clients: clients, deadline: deadline, traceID: traceID, metrics: &metrics)
+                return APIGatewayRouter.handle(request, clients: clients, sink: sink, deadline: deadline, traceID: traceID, metrics: &metrics)
             } catch {
                 metrics.errorType = "HTTP.\(error.status)"
                 return APIGatewayResponse.problem(error).serialized()

@@ -1,4 +1,5 @@
 import Kafka
+import PostgresSink
 
 /// The REST routes, shaped after the Kafka REST proxy v2 where it has an equivalent:
 ///
@@ -6,11 +7,12 @@ import Kafka
 ///     GET  /topics/{topic}/records   consume (query: from, partition, group_id, max_records, timeout_ms)
 ///     GET  /topics/{topic}/offsets   earliest and latest offsets
 ///     GET  /topics                   topic names
+///     GET  /topics/{topic}/rows      rows the PostgreSQL sink stored (query: key, limit, after_offset)
 ///
 /// A client mistake is a 4xx answer, never a function error.
 enum APIGatewayRouter {
     static func handle(
-        _ request: APIGatewayRequest, clients: KafkaClients, deadline: ContinuousClock.Instant,
+        _ request: APIGatewayRequest, clients: KafkaClients, sink: PostgresSink? = nil, deadline: ContinuousClock.Instant,
         traceID: String?, metrics: inout InvocationMetrics
     ) -> [UInt8] {
         let response: APIGatewayResponse
@@ -20,7 +22,11 @@ enum APIGatewayRouter {
             metrics.topic = route.topic
             let started = ContinuousClock.now
             defer { if route.usesKafka { metrics.kafkaLatency = ContinuousClock.now - started } }
-            response = try execute(route, clients: clients, deadline: deadline, traceID: traceID, metrics: &metrics)
+            if case let .rows(query) = route {
+                response = try SinkRowsRoute.handle(query, sink: sink)
+            } else {
+                response = try execute(route, clients: clients, deadline: deadline, traceID: traceID, metrics: &metrics)
+            }
         } catch {
             response = .problem(error)
         }
@@ -34,14 +40,14 @@ enum APIGatewayRouter {
     static func resolve(_ request: APIGatewayRequest) throws(HTTPProblem) -> APIGatewayRoute {
         let segments = request.pathSegments
         guard segments.first == "topics", segments.count <= 3 else {
-            throw HTTPProblem(404, "No route for \(describe(request)); routes: POST /topics/{topic}, GET /topics/{topic}/records, GET /topics/{topic}/offsets, GET /topics")
+            throw HTTPProblem(404, "No route for \(describe(request)); routes: POST /topics/{topic}, GET /topics/{topic}/records, GET /topics/{topic}/offsets, GET /topics/{topic}/rows, GET /topics")
         }
         let allowed: String
         switch segments.count {
         case 1: allowed = "GET"
         case 2: allowed = "POST"
         default:
-            guard segments[2] == "records" || segments[2] == "offsets" else {
+            guard segments[2] == "records" || segments[2] == "offsets" || segments[2] == "rows" else {
                 throw HTTPProblem(404, "No route for \(describe(request))")
             }
             allowed = "GET"
@@ -60,6 +66,7 @@ enum APIGatewayRouter {
             return .produce(topic: topic, records: try RestProxyProduce.decode(request))
         default:
             if segments[2] == "offsets" { return .offsets(topic: topic) }
+            if segments[2] == "rows" { return .rows(try SinkRowsQuery.decode(request.query, topic: topic)) }
             do {
                 return .consume(try consumeOptions(request.query, topic: topic))
             } catch {
@@ -76,6 +83,8 @@ enum APIGatewayRouter {
             switch route {
             case .preflight:
                 return APIGatewayResponse(status: 204, body: [])
+            case .rows:
+                throw HTTPProblem(500, "Internal error: rows are read by SinkRowsRoute")
             case .listTopics:
                 let topics = try clients.admin().listTopics(deadline: deadline)
                 return .json(200, JSONWriter.serialize(.array(topics.map { .string($0.name) })))
@@ -146,6 +155,7 @@ enum APIGatewayRoute {
     case produce(topic: String, records: [OutgoingRecord])
     case offsets(topic: String)
     case consume(ConsumeOptions)
+    case rows(SinkRowsQuery)
 
     var actionName: String {
         switch self {
@@ -154,6 +164,7 @@ enum APIGatewayRoute {
         case .produce: "produce"
         case .offsets: "offsets"
         case .consume: "consume"
+        case .rows: "read_rows"
         }
     }
 
@@ -162,12 +173,15 @@ enum APIGatewayRoute {
         case .preflight, .listTopics: nil
         case let .produce(topic, _), let .offsets(topic): topic
         case let .consume(options): options.topic
+        case let .rows(query): query.topic
         }
     }
 
     var usesKafka: Bool {
-        if case .preflight = self { return false }
-        return true
+        switch self {
+        case .preflight, .rows: false
+        default: true
+        }
     }
 }
 

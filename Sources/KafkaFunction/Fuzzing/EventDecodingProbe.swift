@@ -1,6 +1,7 @@
 /// The decoding an event goes through before any Kafka call, as one entry point for the
 /// fuzzer (`Fuzz/EventDecoderFuzzer`): JSON parsing, API Gateway request decoding and route
-/// validation, EventBridge unwrapping, action and record decoding, and the error answers.
+/// validation, EventBridge unwrapping, event-source-mapping batches, action and record decoding,
+/// and the error answers.
 @_spi(Fuzzing) public enum EventDecodingProbe {
     public enum Outcome: Sendable {
         /// A direct or EventBridge event that would run this action.
@@ -16,6 +17,10 @@
     public static func decode(_ event: [UInt8]) -> Outcome {
         do throws(FunctionError) {
             let document = try EventDecoder.parse(event)
+            if KafkaSourceEvent.isSourceEvent(document) {
+                _ = try KafkaSourceEvent.decode(document)
+                return .action("sink")
+            }
             if APIGatewayRequest.isAPIGatewayEvent(document) {
                 do throws(HTTPProblem) {
                     let route = try APIGatewayRouter.resolve(try APIGatewayRequest.decode(document))

@@ -1,0 +1,269 @@
+import AWSSigV4
+
+/// Writes Kafka records into PostgreSQL tables and reads them back.
+///
+/// Connects on first use (never at start), keeps the connection for later invocations, and opens a
+/// new one when it broke. Each batch is one statement per table (one round trip and one transaction;
+/// several tables share an explicit transaction), so a failed batch leaves nothing behind.
+public final class PostgresSink {
+    /// A token is used only to log in; a new one is made for a new connection after this many seconds.
+    static let tokenReuseSeconds: Int64 = 600
+
+    public let settings: SinkSettings
+    public let target: ConnectionTarget
+    private let tokens: RDSAuthTokenGenerator?
+    private let clock: any AWSClock
+    private let setsConnectTimeout: Bool
+    private var connection: PostgresConnection?
+    private var preparedTables: Set<TableName> = []
+    private var cachedToken: RDSAuthToken?
+
+    /// Checks the connection string; connects nothing yet.
+    /// - Parameter tokens: required with `.iam` authentication.
+    public init(settings: SinkSettings, tokens: RDSAuthTokenGenerator? = nil, clock: some AWSClock = SystemClock())
+        throws(ConnectionTargetError)
+    {
+        target = try ConnectionTarget.parse(settings.connection)
+        if case .iam = settings.authentication {
+            guard tokens != nil else { throw ConnectionTargetError(reason: "IAM authentication needs AWS credentials") }
+            guard !target.user.isEmpty, !target.host.isEmpty, !target.host.hasPrefix("/") else {
+                throw ConnectionTargetError(reason: "IAM authentication needs the database user and a host name in the URI")
+            }
+            guard !target.hasPassword else {
+                throw ConnectionTargetError(reason: "IAM authentication makes its own password; remove the password from the URI")
+            }
+        }
+        if case let .success(options) = ConnectionOptions.parse(settings.connection) {
+            setsConnectTimeout = options.values["connect_timeout"] == nil
+        } else {
+            setsConnectTimeout = true
+        }
+        self.settings = settings
+        self.tokens = tokens
+        self.clock = clock
+    }
+
+    /// The table a topic's records go to.
+    public func table(for topic: String) -> TableName {
+        settings.table ?? TableName.forTopic(topic)
+    }
+
+    /// Writes one batch. Insert mode skips records already stored; upsert mode keeps the latest record
+    /// per key and deletes on tombstones.
+    /// - Throws: `SinkError`; when it does, the batch left no rows behind.
+    public func write(_ records: [SinkRecord]) throws(SinkError) -> WriteSummary {
+        var summary = WriteSummary()
+        guard !records.isEmpty else { return summary }
+        var groups: [(table: TableName, records: [SinkRecord])] = []
+        var groupIndex: [TableName: Int] = [:]
+        for record in records {
+            let table = table(for: record.topic)
+            if let index = groupIndex[table] {
+                groups[index].records.append(record)
+            } else {
+                groupIndex[table] = groups.count
+                groups.append((table, [record]))
+            }
+        }
+        summary.tables = groups.map(\.table.description)
+        var statements: [(table: TableName, statement: BatchStatement, count: Int)] = []
+        for group in groups {
+            switch settings.mode {
+            case .insert:
+                statements.append((group.table, .insert(group.records, into: group.table), group.records.count))
+            case .upsert:
+                let latest = try Self.latestPerKey(group.records)
+                summary.skipped += group.records.count - latest.count
+                statements.append((group.table, .upsert(latest, into: group.table), latest.count))
+            }
+        }
+        let outcome = try withConnection { connection throws(SinkError) -> WriteSummary in
+            for group in groups {
+                try prepare(group.table, on: connection)
+            }
+            return try run(statements, on: connection)
+        }
+        summary.written = outcome.written
+        summary.deleted = outcome.deleted
+        summary.skipped += outcome.skipped
+        return summary
+    }
+
+    /// Rows of one topic in offset order (then partition), after `afterOffset`, at most `limit`.
+    /// - Throws: `SinkError` `.tableNotFound` when nothing was ever written for the topic.
+    public func rows(topic: String, key: [UInt8]?, afterOffset: Int64, limit: Int) throws(SinkError) -> [SinkRow] {
+        let table = table(for: topic)
+        let sql = """
+            SELECT "partition", "offset", encode(key, 'hex'), value_json::text, encode(value_bytes, 'hex'), headers::text,
+                   (extract(epoch FROM "timestamp") * 1000)::bigint, timestamp_type
+              FROM \(table.quoted)
+             WHERE topic = $1 AND ($2::bytea IS NULL OR key = $2::bytea) AND "offset" > $3::bigint
+             ORDER BY "offset", "partition"
+             LIMIT $4::integer
+            """
+        let parameters: [PostgresConnection.Parameter] = [
+            .text(topic), key.map { .binary($0) } ?? .null, .text(String(afterOffset)), .text(String(limit)),
+        ]
+        let result: QueryRows
+        do {
+            result = try withConnection { connection throws(SinkError) in try connection.execute(sql, parameters) }
+        } catch where error.sqlState == "42P01" {
+            throw SinkError(.tableNotFound, "No rows for topic \(topic): table \(table) does not exist yet")
+        }
+        return result.rows.compactMap { row in
+            guard let partitionText = row[0], let partition = Int32(partitionText),
+                  let offsetText = row[1], let offset = Int64(offsetText) else { return nil }
+            return SinkRow(
+                topic: topic, partition: partition, offset: offset,
+                key: row[2].flatMap(decodeHex), valueJSON: row[3], valueBytes: row[4].flatMap(decodeHex),
+                headersJSON: row[5] ?? "[]", timestampMilliseconds: row[6].flatMap { Int64($0) }, timestampType: row[7])
+        }
+    }
+
+    /// Closes the connection (the next use opens a new one).
+    public func disconnect() {
+        connection = nil
+        preparedTables = []
+    }
+
+    // MARK: - Batches
+
+    /// The last record of each key (a later offset of the same partition, or a later record from another
+    /// partition); a record without a key cannot be stored by key.
+    static func latestPerKey(_ records: [SinkRecord]) throws(SinkError) -> [SinkRecord] {
+        struct Identity: Hashable { var topic: String; var key: [UInt8] }
+        var latest: [SinkRecord] = []
+        var index: [Identity: Int] = [:]
+        for record in records {
+            guard let key = record.key else {
+                throw SinkError(
+                    .invalidRecord,
+                    "Record \(record.topic)-\(record.partition)@\(record.offset) has no key; upsert mode stores records by key (use SINK_MODE=insert for keyless topics)")
+            }
+            let identity = Identity(topic: record.topic, key: key)
+            if let existing = index[identity] {
+                let stored = latest[existing]
+                if stored.partition != record.partition || stored.offset < record.offset { latest[existing] = record }
+            } else {
+                index[identity] = latest.count
+                latest.append(record)
+            }
+        }
+        return latest
+    }
+
+    private func run(
+        _ statements: [(table: TableName, statement: BatchStatement, count: Int)], on connection: PostgresConnection
+    ) throws(SinkError) -> WriteSummary {
+        var summary = WriteSummary()
+        let explicitTransaction = statements.count > 1
+        if explicitTransaction { _ = try connection.execute("BEGIN") }
+        do {
+            for entry in statements {
+                let result = try connection.execute(entry.statement.sql, entry.statement.parameters)
+                switch settings.mode {
+                case .insert:
+                    summary.written += result.affected
+                    summary.skipped += entry.count - result.affected
+                case .upsert:
+                    let written = result.rows.first?[0].flatMap { Int($0) } ?? 0
+                    let deleted = result.rows.first?[1].flatMap { Int($0) } ?? 0
+                    summary.written += written
+                    summary.deleted += deleted
+                    summary.skipped += entry.count - written - deleted
+                }
+            }
+            if explicitTransaction { _ = try connection.execute("COMMIT") }
+        } catch {
+            if explicitTransaction, connection.isUsable { _ = try? connection.execute("ROLLBACK") }
+            throw Self.explained(error)
+        }
+        return summary
+    }
+
+    private static func explained(_ error: SinkError) -> SinkError {
+        guard error.kind == .writeFailed else { return error }
+        switch error.sqlState {
+        case "42P10":
+            return SinkError(
+                .tableMismatch, "The table's primary key does not match the sink mode: \(error.message)", sqlState: error.sqlState)
+        case "22P02", "22021", "22P05":
+            return SinkError(.invalidRecord, "PostgreSQL refused a value: \(error.message)", sqlState: error.sqlState)
+        default:
+            return error
+        }
+    }
+
+    // MARK: - Tables
+
+    /// Creates the table when it is missing; checks its columns and key when it exists.
+    private func prepare(_ table: TableName, on connection: PostgresConnection) throws(SinkError) {
+        guard !preparedTables.contains(table) else { return }
+        var description = try connection.execute(TableSchema.describeStatement, [.text(table.quoted)])
+        if description.rows.isEmpty {
+            do {
+                _ = try connection.execute(TableSchema.createStatement(table, mode: settings.mode))
+                if settings.mode == .insert { _ = try connection.execute(TableSchema.keyIndexStatement(table)) }
+            } catch where error.sqlState == "23505" || error.sqlState == "42P07" {
+                // Another instance created it at the same moment: check what it made.
+            }
+            description = try connection.execute(TableSchema.describeStatement, [.text(table.quoted)])
+        }
+        if let problem = TableSchema.mismatch(description.rows, mode: settings.mode) {
+            throw SinkError(
+                .tableMismatch,
+                "Table \(table) exists but the sink cannot write it in \(settings.mode.rawValue) mode: \(problem). Drop or rename it, or set SINK_TABLE to another table")
+        }
+        preparedTables.insert(table)
+    }
+
+    // MARK: - Connection
+
+    /// Runs `body` on the open connection, opening one when needed. When a kept connection turns out to
+    /// be broken, `body` runs once more on a new one: every statement the sink sends is idempotent.
+    private func withConnection<T>(_ body: (PostgresConnection) throws(SinkError) -> T) throws(SinkError) -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let reused = connection != nil
+            let current = try openConnection()
+            do {
+                return try body(current)
+            } catch {
+                if !current.isUsable {
+                    disconnect()
+                }
+                if error.sqlState == "42P01" { preparedTables = [] }
+                guard attempt == 1, (reused && error.kind == .databaseUnavailable) else { throw error }
+            }
+        }
+    }
+
+    private func openConnection() throws(SinkError) -> PostgresConnection {
+        if let connection, connection.isUsable { return connection }
+        disconnect()
+        var keywords: [(String, String)] = [("dbname", settings.connection), ("fallback_application_name", "swift-lambda-kafka")]
+        if setsConnectTimeout { keywords.append(("connect_timeout", String(settings.connectTimeoutSeconds))) }
+        switch settings.authentication {
+        case let .password(password):
+            if let password { keywords.append(("password", password)) }
+            if let caBundlePath = settings.caBundlePath {
+                keywords += [("sslmode", "verify-full"), ("sslrootcert", caBundlePath)]
+            }
+        case let .iam(_, caBundlePath):
+            keywords += [("password", try currentToken().value), ("sslmode", "verify-full"), ("sslrootcert", caBundlePath)]
+        }
+        let opened = try PostgresConnection(keywords: keywords, describedAs: target.description)
+        connection = opened
+        return opened
+    }
+
+    private func currentToken() throws(SinkError) -> RDSAuthToken {
+        let now = clock.now().epochSeconds
+        if let cachedToken, now - cachedToken.createdAtEpochSeconds < Self.tokenReuseSeconds { return cachedToken }
+        guard let tokens else { throw SinkError(.authenticationFailed, "IAM authentication needs AWS credentials") }
+        let token = try tokens.token(host: target.host, port: target.port, user: target.user)
+        cachedToken = token
+        return token
+    }
+}
