@@ -3,10 +3,11 @@ import TestSupport
 import Testing
 
 /// Topic creation through the real bootstrap: broker auto-creation on the local cluster (which has
-/// no CreateTopics), and the CreateTopics request itself against a listener that decodes it.
+/// no CreateTopics), CreateTopics through the independent broker's controller, and the request
+/// itself against a listener that decodes it.
 @Suite(.serialized) struct TopicCreationEndToEndTests {
     @Test(.kafkaEndToEnd) func theLocalClusterLeavesCreationToTheBrokerAndSaysSo() throws {
-        let kafka = try KafkaEndToEnd.shared()
+        let kafka = try KafkaEndToEnd.shared(.mock)
         let topic = uniqueTopic("auto")
         let first = try kafka.succeed(#"{"action":"produce","topic":"\#(topic)","num_partitions":2,"records":[{"value":"one"}]}"#)
         #expect(first.bool("topic_created") == true)
@@ -17,6 +18,29 @@ import Testing
         #expect(second.bool("topic_created") == false)
         #expect(second["topic_creation"] == nil)
         #expect(try kafka.storedCounts(topic: topic).values.reduce(0, +) == 2)
+    }
+
+    /// A real controller: the topic gets exactly the partitions the event asked for, the records
+    /// land in it, and a second produce finds it.
+    @Test(.kafkaEndToEnd) func theIndependentBrokerCreatesTheTopicWithTheEventsPartitions() throws {
+        let kafka = try KafkaEndToEnd.shared(.independent)
+        let topic = uniqueTopic("created")
+        let first = try kafka.succeed(
+            #"{"action":"produce","topic":"\#(topic)","num_partitions":5,"records":[{"value":"one","partition":4}]}"#)
+        #expect(first.bool("topic_created") == true)
+        #expect(first["topic_creation"] == nil, "created by CreateTopics, not left to the broker: \(first)")
+        #expect(first.objects("records").first?.int("partition") == 4)
+
+        let second = try kafka.succeed(#"{"action":"produce","topic":"\#(topic)","num_partitions":9,"records":[{"value":"two"}]}"#)
+        #expect(second.bool("topic_created") == false)
+        #expect(try kafka.storedCounts(topic: topic).keys.sorted() == Array(0..<5))
+        #expect(try kafka.storedCounts(topic: topic).values.reduce(0, +) == 2)
+
+        // create_topic false on a missing topic: not created behind the caller's back.
+        let missing = uniqueTopic("not-created")
+        let refused = try kafka.fail(#"{"action":"produce","topic":"\#(missing)","create_topic":false,"records":[{"value":"x"}]}"#)
+        #expect(refused.string("errorType") == "Function.TopicNotFound")
+        #expect(try kafka.fail(#"{"action":"offsets","topic":"\#(missing)"}"#).string("errorType") == "Function.TopicNotFound")
     }
 
     @Test func theCreateTopicsRequestCarriesTheEventsSettings() throws {

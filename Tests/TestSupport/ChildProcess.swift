@@ -30,6 +30,9 @@ public final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var stdoutBuffer = Data()
     private var stderrBuffer = Data()
+    /// Set when the pipe reached end-of-file: the child (and any process sharing it) closed it.
+    private var stdoutClosed = false
+    private var stderrClosed = false
     private let stdinPipe = Pipe()
 
     public init(executable: String, arguments: [String] = [], environment: [String: String]? = nil) throws {
@@ -43,16 +46,18 @@ public final class ChildProcess: @unchecked Sendable {
         process.standardInput = stdinPipe
         stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
             guard let self else { return }
             self.lock.lock()
-            self.stdoutBuffer.append(data)
+            if data.isEmpty { self.stdoutClosed = true } else { self.stdoutBuffer.append(data) }
             self.lock.unlock()
         }
         stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
             guard let self else { return }
             self.lock.lock()
-            self.stderrBuffer.append(data)
+            if data.isEmpty { self.stderrClosed = true } else { self.stderrBuffer.append(data) }
             self.lock.unlock()
         }
         try process.run()
@@ -116,14 +121,25 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    /// Waits for the process to exit by itself and returns its status.
+    /// Whether stdout and stderr both reached end-of-file, so the buffers hold all the output.
+    public var outputIsComplete: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stdoutClosed && stderrClosed
+    }
+
+    /// Waits for the process to exit by itself and for end-of-file on stdout and stderr (so
+    /// `standardOutput` and `standardError` hold everything it wrote), and returns its status.
     public func waitForExit(timeout: TimeInterval = 20) throws -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline {
+        while (process.isRunning || !outputIsComplete) && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.01)
         }
         guard !process.isRunning else {
             throw ChildProcessError(description: "process still running after \(timeout) s")
+        }
+        guard outputIsComplete else {
+            throw ChildProcessError(description: "the process exited but its output pipes stayed open for \(timeout) s")
         }
         return process.terminationStatus
     }
