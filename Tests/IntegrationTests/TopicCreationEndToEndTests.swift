@@ -44,7 +44,9 @@ import Testing
     }
 
     @Test func theCreateTopicsRequestCarriesTheEventsSettings() throws {
-        let listener = try KafkaProtocolTestListener(existingTopics: ["taken"])
+        // "listed" exists and Metadata says so: no CreateTopics. "taken" is created by someone
+        // else between the lookup and the CreateTopics: TOPIC_ALREADY_EXISTS is success.
+        let listener = try KafkaProtocolTestListener(existingTopics: ["listed"], racingTopics: ["taken"])
         defer { listener.stop() }
         // A short invocation timeout: the listener cannot take records, so the produce must give
         // up at the deadline and still answer.
@@ -53,6 +55,7 @@ import Testing
 
         let created = try produceAndFail(emulator, #"{"action":"produce","topic":"fresh","num_partitions":6,"replication_factor":2,"records":[{"value":"x"}]}"#)
         let exists = try produceAndFail(emulator, #"{"action":"produce","topic":"taken","num_partitions":1,"replication_factor":-1,"records":[{"value":"y"}]}"#)
+        let listed = try produceAndFail(emulator, #"{"action":"produce","topic":"listed","num_partitions":1,"records":[{"value":"z"}]}"#)
 
         let requests = listener.topicCreations
         #expect(requests.map(\.name) == ["fresh", "taken"])
@@ -64,6 +67,7 @@ import Testing
         #expect(created.bool("topic_created") == true)
         #expect(created["topic_creation"] == nil, "created by CreateTopics, not left to the broker")
         #expect(exists.bool("topic_created") == false)
+        #expect(listed.bool("topic_created") == false)
     }
 
     /// Produces to the listener, which cannot store records: the answer must be a structured
