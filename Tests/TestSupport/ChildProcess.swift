@@ -60,7 +60,20 @@ public final class ChildProcess: @unchecked Sendable {
             if data.isEmpty { self.stderrClosed = true } else { self.stderrBuffer.append(data) }
             self.lock.unlock()
         }
-        try process.run()
+        try Self.withSignalsUnblocked { try process.run() }
+    }
+
+    /// Runs `body` with no signal blocked on this thread, so a child spawned in it starts with an
+    /// empty signal mask, as from a shell. Test code runs on dispatch worker threads, which block
+    /// most signals; a child inherits that mask, and one that never unblocks SIGTERM (noida-db)
+    /// would not stop when asked.
+    static func withSignalsUnblocked<T>(_ body: () throws -> T) rethrows -> T {
+        var none = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
     }
 
     deinit {

@@ -9,12 +9,20 @@ public final class IndependentBroker: RunningBroker, @unchecked Sendable {
     public let dataDirectory: URL
     public var engine: BrokerEngine { .independent }
 
-    /// `NOIDA_DB` if set, else `.venv-broker/bin/noida-db` in the package.
+    /// `NOIDA_DB` if set, else the broker binary inside `.venv-broker`. Not the `bin/noida-db`
+    /// entry point: that Python wrapper runs the binary as a child and does not pass SIGTERM on,
+    /// so stopping it would leave the broker running.
     public static func executablePath() -> String {
         if let explicit = ProcessInfo.processInfo.environment["NOIDA_DB"], !explicit.isEmpty {
             return explicit
         }
-        return packageRoot.appendingPathComponent(".venv-broker/bin/noida-db").path
+        let lib = packageRoot.appendingPathComponent(".venv-broker/lib")
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: lib.path))?.filter { $0.hasPrefix("python") }.sorted() ?? []
+        for version in versions.reversed() {
+            let candidate = lib.appendingPathComponent("\(version)/site-packages/noida_db/noida-db").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return lib.appendingPathComponent("python3/site-packages/noida_db/noida-db").path
     }
 
     static let packageRoot = URL(fileURLWithPath: #filePath)
