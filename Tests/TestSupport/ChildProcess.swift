@@ -25,17 +25,30 @@ public struct ChildProcessError: Error, CustomStringConvertible {
 /// A child process with its stdout readable line by line and its stderr collected.
 public final class ChildProcess: @unchecked Sendable {
     public let process = Process()
-    private let stdoutPipe = Pipe()
-    private let stderrPipe = Pipe()
+    private let stdoutPipe: Pipe
+    private let stderrPipe: Pipe
     private let lock = NSLock()
     private var stdoutBuffer = Data()
     private var stderrBuffer = Data()
     /// Set when the pipe reached end-of-file: the child (and any process sharing it) closed it.
     private var stdoutClosed = false
     private var stderrClosed = false
-    private let stdinPipe = Pipe()
+    private let stdinPipe: Pipe
+
+    /// Serialises pipe creation and spawning: a child spawned by another test at the same moment
+    /// must not inherit this child's pipe ends, or the end-of-file this child's exit should bring
+    /// would wait for that other process.
+    private static let spawnLock = NSLock()
 
     public init(executable: String, arguments: [String] = [], environment: [String: String]? = nil) throws {
+        Self.spawnLock.lock()
+        defer { Self.spawnLock.unlock() }
+        (stdoutPipe, stderrPipe, stdinPipe) = (Pipe(), Pipe(), Pipe())
+        for pipe in [stdoutPipe, stderrPipe, stdinPipe] {
+            // Close-on-exec: only the dup2'ed copies reach this child; no other child gets them.
+            _ = fcntl(pipe.fileHandleForReading.fileDescriptor, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(pipe.fileHandleForWriting.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment {
@@ -61,6 +74,25 @@ public final class ChildProcess: @unchecked Sendable {
             self.lock.unlock()
         }
         try Self.withSignalsUnblocked { try process.run() }
+    }
+
+    /// Processes holding this child's stdout or stderr pipe (for the error when end-of-file never comes).
+    private func pipeHolders() -> String {
+        let pipes = [stdoutPipe, stderrPipe].compactMap {
+            try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0.fileHandleForReading.fileDescriptor)")
+        }
+        var holders: [String] = []
+        for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int(pid) != nil {
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+            let held = fds.contains { fd in
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)")).map(pipes.contains) ?? false
+            }
+            if held {
+                let command = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8))?.replacingOccurrences(of: "\0", with: " ") ?? "?"
+                holders.append("\(pid) \(command.prefix(120))")
+            }
+        }
+        return "\(pipes) " + holders.joined(separator: "; ")
     }
 
     /// Runs `body` with no signal blocked on this thread, so a child spawned in it starts with an
@@ -152,7 +184,8 @@ public final class ChildProcess: @unchecked Sendable {
             throw ChildProcessError(description: "process still running after \(timeout) s")
         }
         guard outputIsComplete else {
-            throw ChildProcessError(description: "the process exited but its output pipes stayed open for \(timeout) s")
+            throw ChildProcessError(
+                description: "the process exited but its output pipes stayed open for \(timeout) s; held by: \(pipeHolders())")
         }
         return process.terminationStatus
     }
