@@ -57,23 +57,36 @@ public final class ChildProcess: @unchecked Sendable {
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         process.standardInput = stdinPipe
-        stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil }
-            guard let self else { return }
-            self.lock.lock()
-            if data.isEmpty { self.stdoutClosed = true } else { self.stdoutBuffer.append(data) }
-            self.lock.unlock()
-        }
-        stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil }
-            guard let self else { return }
-            self.lock.lock()
-            if data.isEmpty { self.stderrClosed = true } else { self.stderrBuffer.append(data) }
-            self.lock.unlock()
-        }
+        Self.collect(stdoutPipe, into: self, isStandardOutput: true)
+        Self.collect(stderrPipe, into: self, isStandardOutput: false)
         try Self.withSignalsUnblocked { try process.run() }
+    }
+
+    /// Reads `pipe` on a thread of its own with blocking reads until end-of-file (Foundation's
+    /// readability handler sometimes never reports it). The thread keeps the pipe, so its
+    /// descriptor stays open and cannot be reused under it, and holds the process weakly.
+    private static func collect(_ pipe: Pipe, into owner: ChildProcess, isStandardOutput: Bool) {
+        weak let weakOwner = owner
+        Thread.detachNewThread {
+            let fd = pipe.fileHandleForReading.fileDescriptor
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                guard let owner = weakOwner else { break }
+                owner.lock.lock()
+                if count > 0 {
+                    if isStandardOutput { owner.stdoutBuffer.append(contentsOf: chunk[..<count]) } else { owner.stderrBuffer.append(contentsOf: chunk[..<count]) }
+                } else if isStandardOutput {
+                    owner.stdoutClosed = true
+                } else {
+                    owner.stderrClosed = true
+                }
+                owner.lock.unlock()
+                if count <= 0 { break }
+            }
+            withExtendedLifetime(pipe) {}
+        }
     }
 
     /// Processes holding this child's stdout or stderr pipe (for the error when end-of-file never comes).
