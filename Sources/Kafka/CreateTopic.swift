@@ -1,8 +1,48 @@
 import CRdKafka
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What one Metadata request says about a topic a produce needs.
+public struct TopicLookup: Sendable, Equatable {
+    /// nil when the topic does not exist.
+    public var topic: TopicMetadata?
+    /// Whether the controller the cluster names is one of its brokers, so CreateTopics can reach it.
+    /// librdkafka's mock cluster answers controller 0 while its brokers are 1...N: CreateTopics
+    /// would wait for a broker that does not exist until the deadline. Real clusters name one of theirs.
+    public var controllerIsABroker: Bool
+
+    public init(topic: TopicMetadata?, controllerIsABroker: Bool) {
+        self.topic = topic
+        self.controllerIsABroker = controllerIsABroker
+    }
+}
 
 extension NativeClient {
-    /// Sends CreateTopics to the controller and waits for its answer until `deadline`.
+    /// The topic's metadata and the controller check, from the same (single) Metadata request.
+    func lookUpTopic(_ name: String, deadline: ContinuousClock.Instant) throws(KafkaError) -> TopicLookup {
+        var controllerIsABroker = true
+        let topics = try metadata(topic: name, deadline: deadline) { metadata in
+            let controller = rd_kafka_controllerid(self.handle, 0)
+            let brokers = UnsafeBufferPointer(start: metadata.pointee.brokers, count: Int(metadata.pointee.broker_cnt))
+            controllerIsABroker = brokers.contains { $0.id == controller }
+        }
+        return TopicLookup(topic: topics.first { $0.name == name }, controllerIsABroker: controllerIsABroker)
+    }
+
+    /// Sends CreateTopics to the controller, then waits until the topic is in the metadata; all
+    /// of it ends by `deadline` (librdkafka's request and operation timeouts end there too).
     func createTopic(_ name: String, partitions: Int32, replicationFactor: Int16, deadline: ContinuousClock.Instant) throws(KafkaError) -> CreateTopicOutcome {
+        let outcome = try sendCreateTopics(name, partitions: partitions, replicationFactor: replicationFactor, deadline: deadline)
+        try waitUntilVisible(name, deadline: deadline)
+        return outcome
+    }
+
+    private func sendCreateTopics(
+        _ name: String, partitions: Int32, replicationFactor: Int16, deadline: ContinuousClock.Instant
+    ) throws(KafkaError) -> CreateTopicOutcome {
         var reason = [CChar](repeating: 0, count: 512)
         guard let newTopic = rd_kafka_NewTopic_new(name, partitions, Int32(replicationFactor), &reason, reason.count) else {
             throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "cannot create topic '\(name)': \(Self.text(reason))")
@@ -21,14 +61,10 @@ extension NativeClient {
         }
         defer { rd_kafka_queue_destroy(queue) }
 
-        guard hasReachableController(timeoutMs: timeoutMs) else {
-            throw KafkaError(code: RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE, message: "the cluster names no controller among its brokers, so it cannot take CreateTopics")
-        }
-
         var topics: [OpaquePointer?] = [newTopic]
         rd_kafka_CreateTopics(handle, &topics, 1, options, queue)
-        // librdkafka answers by the request timeout at the latest; a little slack covers scheduling.
-        guard let event = rd_kafka_queue_poll(queue, timeoutMs + 1000) else {
+        // librdkafka answers by the request timeout, which ends at the deadline: wait no longer.
+        guard let event = rd_kafka_queue_poll(queue, max(deadline.remainingMilliseconds(), 1)) else {
             throw KafkaError.timedOut("no CreateTopics answer for '\(name)' before the deadline")
         }
         defer { rd_kafka_event_destroy(event) }
@@ -55,18 +91,30 @@ extension NativeClient {
         }
     }
 
-    /// CreateTopics goes to the controller. A cluster whose metadata names a controller that is not
-    /// one of its brokers (librdkafka's mock cluster answers 0 while its brokers are 1...N) would
-    /// leave librdkafka waiting for it until the deadline. Real clusters always name one of theirs.
-    private func hasReachableController(timeoutMs: Int32) -> Bool {
-        var metadata: UnsafePointer<rd_kafka_metadata>?
-        guard rd_kafka_metadata(handle, 0, nil, &metadata, timeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
-            return true  // Unknown: let CreateTopics itself report what is wrong.
+    /// The controller has the topic; the broker answering Metadata may learn of it a little
+    /// later. Asks until it is there or the deadline comes; a topic still unseen then is left to
+    /// the producer, which reports its records as failed rather than spend time past the deadline.
+    private func waitUntilVisible(_ name: String, deadline: ContinuousClock.Instant) throws(KafkaError) {
+        var pause: Duration = .milliseconds(10)
+        while !deadline.hasPassed {
+            do {
+                if try metadata(topic: name, deadline: deadline).contains(where: { $0.name == name && !$0.partitions.isEmpty }) {
+                    return
+                }
+            } catch {
+                return  // The producer meets the same trouble and reports it per record.
+            }
+            let remaining = deadline - .now
+            guard remaining > .zero else { return }
+            Self.pause(min(pause, remaining))
+            pause = min(pause * 2, .milliseconds(200))
         }
-        defer { rd_kafka_metadata_destroy(metadata) }
-        let controller = rd_kafka_controllerid(handle, 0)
-        let brokers = UnsafeBufferPointer(start: metadata.pointee.brokers, count: Int(metadata.pointee.broker_cnt))
-        return brokers.contains { $0.id == controller }
+    }
+
+    private static func pause(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        _ = nanosleep(&request, nil)
     }
 
     static func text(_ buffer: [CChar]) -> String {

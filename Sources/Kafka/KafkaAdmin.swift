@@ -24,6 +24,14 @@ public final class KafkaAdmin: Sendable {
         }
     }
 
+    /// The topic (nil when it does not exist) and whether CreateTopics can reach a controller,
+    /// from one Metadata request.
+    public func lookUpTopic(_ topic: String, deadline: ContinuousClock.Instant) throws(KafkaError) -> TopicLookup {
+        try client.withLock { (client) throws(KafkaError) -> TopicLookup in
+            try client.lookUpTopic(topic, deadline: deadline)
+        }
+    }
+
     /// Every topic except internal ones (names starting with "__"), sorted by name.
     public func listTopics(deadline: ContinuousClock.Instant) throws(KafkaError) -> [TopicMetadata] {
         try client.withLock { (client) throws(KafkaError) -> [TopicMetadata] in
@@ -33,6 +41,8 @@ public final class KafkaAdmin: Sendable {
         }
     }
 
+    /// Sends CreateTopics and waits for the topic to be visible, all by `deadline`. Call it only
+    /// when `lookUpTopic` found a controller among the brokers.
     public func createTopic(
         _ name: String, partitions: Int32, replicationFactor: Int16, deadline: ContinuousClock.Instant
     ) throws(KafkaError) -> CreateTopicOutcome {

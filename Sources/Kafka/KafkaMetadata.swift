@@ -30,7 +30,11 @@ extension NativeClient {
     ///
     /// Asking for one topic creates a local topic object only; the handle must have
     /// `allow.auto.create.topics=false` so brokers honouring Metadata v4+ do not create it.
-    func metadata(topic: String?, deadline: ContinuousClock.Instant) throws(KafkaError) -> [TopicMetadata] {
+    ///
+    /// - Parameter inspect: sees the whole answer (brokers, controller) before it is freed.
+    func metadata(
+        topic: String?, deadline: ContinuousClock.Instant, inspect: (UnsafePointer<rd_kafka_metadata>) -> Void = { _ in }
+    ) throws(KafkaError) -> [TopicMetadata] {
         var topicHandle: OpaquePointer?
         if let topic {
             guard let created = rd_kafka_topic_new(handle, topic, nil) else {
@@ -49,6 +53,7 @@ extension NativeClient {
         }
         forgetConnectionFailure()
         defer { rd_kafka_metadata_destroy(metadata) }
+        inspect(metadata)
 
         var result: [TopicMetadata] = []
         for topicEntry in UnsafeBufferPointer(start: metadata.pointee.topics, count: Int(metadata.pointee.topic_cnt)) {

@@ -6,7 +6,7 @@ public struct InvocationContext: Sendable {
     /// `Lambda-Runtime-Deadline-Ms`: the deadline in milliseconds since the Unix epoch.
     public var deadlineEpochMilliseconds: Int64
     public var invokedFunctionARN: String
-    /// `Lambda-Runtime-Trace-Id`, also exported as `_X_AMZN_TRACE_ID` while the invocation runs.
+    /// `Lambda-Runtime-Trace-Id`. Not exported as `_X_AMZN_TRACE_ID` (see `RuntimeLoop`): pass it on from here.
     public var traceID: String?
     /// `Lambda-Runtime-Client-Context`, as sent (JSON).
     public var clientContext: String?

@@ -6,8 +6,12 @@ struct RuntimeFatalError: Error {
 }
 
 /// One invocation after another: `next`, run the handler, post the answer.
+///
+/// The trace id reaches the handler in `InvocationContext.traceID` only: `_X_AMZN_TRACE_ID` is
+/// not exported per invocation, because `setenv` while librdkafka's and OpenSSL's threads call
+/// `getenv` is a data race (glibc may move or reallocate the environment under a reader), and
+/// nothing in this process reads the variable (there is no X-Ray SDK in it).
 struct RuntimeLoop<Handler: LambdaHandler> {
-    static var traceIDVariable: String { "_X_AMZN_TRACE_ID" }
     /// About 15 s of attempts with the default backoff before giving up on the Runtime API.
     static var maximumConsecutiveNextFailures: Int { 20 }
 
@@ -19,7 +23,6 @@ struct RuntimeLoop<Handler: LambdaHandler> {
         let invocation = try nextInvocation()
         let context = invocation.context
         CurrentInvocation.set(context.requestID)
-        ProcessEnvironment.set(Self.traceIDVariable, to: context.traceID)
         defer { CurrentInvocation.set(nil) }
 
         let result: Result<[UInt8], any Error>

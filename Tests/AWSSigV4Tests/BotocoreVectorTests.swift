@@ -98,8 +98,14 @@ final class BotocoreVectorTests: XCTestCase {
 
     private func pairs(_ rows: [[String]]) throws -> [(name: String, value: String)] {
         try rows.map { row in
-            guard row.count == 2 else { throw XCTSkip("malformed fixture row \(row)") }
+            guard row.count == 2 else { throw MalformedFixture(row: row) }
             return (row[0], row[1])
         }
     }
+}
+
+/// A fixture row that is not a `[name, value]` pair: the vectors are broken, which is a failure.
+private struct MalformedFixture: Error, CustomStringConvertible {
+    var row: [String]
+    var description: String { "malformed fixture row \(row): expected [name, value]" }
 }

@@ -59,8 +59,8 @@ import Testing
     }
 
     /// Invokes with an API Gateway event: the invocation itself must succeed whatever the status.
-    func request(_ event: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> HTTPAnswer {
-        let kafka = try KafkaEndToEnd.shared()
+    func request(_ engine: BrokerEngine, _ event: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> HTTPAnswer {
+        let kafka = try KafkaEndToEnd.shared(engine)
         let result = try kafka.invoke(event)
         try #require(result.status == 200, sourceLocation: sourceLocation)
         #expect(result.functionError == nil, "a function error for an HTTP request: \(result.text)", sourceLocation: sourceLocation)
@@ -79,8 +79,8 @@ import Testing
 
     /// Requires a 4xx JSON error whose message mentions `names`.
     @discardableResult
-    func expectProblem(_ event: String, _ status: Int, _ names: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> HTTPAnswer {
-        let answer = try request(event, sourceLocation: sourceLocation)
+    func expectProblem(_ engine: BrokerEngine, _ event: String, _ status: Int, _ names: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> HTTPAnswer {
+        let answer = try request(engine, event, sourceLocation: sourceLocation)
         #expect(answer.status == status, "\(String(decoding: answer.body, as: UTF8.self))", sourceLocation: sourceLocation)
         #expect(answer.headers["Content-Type"] == "application/json", sourceLocation: sourceLocation)
         #expect(answer.object.int("error_code") == status, sourceLocation: sourceLocation)
@@ -88,12 +88,12 @@ import Testing
         return answer
     }
 
-    @Test func restProxyProduceWithBothContentTypesThenReadBack() throws {
+    @Test(arguments: BrokerEngine.allCases) func restProxyProduceWithBothContentTypesThenReadBack(engine: BrokerEngine) throws {
         let topic = uniqueTopic("http")
         let records = #"{"records":[{"key":"device-1","value":{"temperature":21.5}},{"value":"plain","partition":1}]}"#
-        let v2 = try request(Self.httpAPIEvent("POST", "/topics/\(topic)", contentType: Self.restProxyContentType, body: records))
-        let v2Base64 = try request(Self.httpAPIEvent("POST", "/topics/\(topic)", contentType: "application/json; charset=utf-8", body: records, base64: true))
-        let v1 = try request(Self.restAPIEvent("POST", "/topics/\(topic)", contentType: "application/json", body: records))
+        let v2 = try request(engine, Self.httpAPIEvent("POST", "/topics/\(topic)", contentType: Self.restProxyContentType, body: records))
+        let v2Base64 = try request(engine, Self.httpAPIEvent("POST", "/topics/\(topic)", contentType: "application/json; charset=utf-8", body: records, base64: true))
+        let v1 = try request(engine, Self.restAPIEvent("POST", "/topics/\(topic)", contentType: "application/json", body: records))
         var produced: [LogPosition] = []
         for answer in [v2, v2Base64, v1] {
             #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
@@ -105,7 +105,7 @@ import Testing
         }
         #expect(Set(produced).count == 6)
 
-        let consumed = try request(Self.httpAPIEvent(
+        let consumed = try request(engine, Self.httpAPIEvent(
             "GET", "/topics/\(topic)/records", query: ["from": "beginning", "max_records": "100", "timeout_ms": "10000"]))
         #expect(consumed.status == 200)
         let consumedRecords = consumed.object.objects("records")
@@ -113,54 +113,56 @@ import Testing
         #expect(consumedRecords.filter { $0.string("key") == "device-1" }.count == 3)
         #expect(consumedRecords.filter { $0.string("value") == "plain" }.count == 3)
 
-        let offsets = try request(Self.httpAPIEvent("GET", "/topics/\(topic)/offsets"))
+        let offsets = try request(engine, Self.httpAPIEvent("GET", "/topics/\(topic)/offsets"))
         #expect(offsets.status == 200)
         let stored = offsets.object.objects("partitions").reduce(0) { $0 + ($1.int("latest") ?? 0) - ($1.int("earliest") ?? 0) }
         #expect(stored == produced.count)
 
-        try expectProblem(Self.httpAPIEvent("GET", "/topics/\(topic)/records", query: ["partition": "99"]), 400, "no partition 99")
+        try expectProblem(engine, Self.httpAPIEvent("GET", "/topics/\(topic)/records", query: ["partition": "99"]), 400, "no partition 99")
 
-        let topics = try request(Self.httpAPIEvent("GET", "/topics"))
+        let topics = try request(engine, Self.httpAPIEvent("GET", "/topics"))
         #expect(topics.status == 200)
         #expect((topics.json as? [String])?.contains(topic) == true)
     }
 
-    @Test func clientMistakesAreFourHundredsNamingTheProblem() throws {
+    @Test(arguments: BrokerEngine.allCases) func clientMistakesAreFourHundredsNamingTheProblem(engine: BrokerEngine) throws {
         let topic = uniqueTopic("http-errors")
         let path = "/topics/\(topic)"
         let json = "application/json"
-        try expectProblem(Self.httpAPIEvent("POST", path, contentType: json, body: "{not json"), 400, "not valid JSON")
-        try expectProblem(Self.httpAPIEvent("POST", path, contentType: json, body: #"{"value":"x"}"#), 400, "'records'")
-        try expectProblem(Self.httpAPIEvent("POST", path, contentType: json, body: #"{"records":{}}"#), 400, "'records'")
-        try expectProblem(Self.httpAPIEvent("POST", path, contentType: json, body: #"{"records":[{"value":1},{"key":"k"}]}"#), 400, "'records[1].value'")
-        try expectProblem(Self.restAPIEvent("POST", path, contentType: json, body: #"{"records":[{"value":"v","key":1}]}"#), 400, "'records[0].key'")
-        try expectProblem(Self.httpAPIEvent("POST", "/topics/bad%20name", contentType: json, body: #"{"records":[{"value":1}]}"#), 400, "topic")
-        try expectProblem(Self.httpAPIEvent("GET", "/topics/..%2F/records"), 400, "topic")
-        try expectProblem(Self.httpAPIEvent("GET", "/orders"), 404, "/orders")
-        try expectProblem(Self.httpAPIEvent("GET", "\(path)/partitions"), 404, "partitions")
-        try expectProblem(Self.restAPIEvent("GET", "/nothing/here", contentType: nil, body: nil), 404, "/nothing/here")
-        let delete = try expectProblem(Self.httpAPIEvent("DELETE", path), 405, "DELETE")
+        try expectProblem(engine, Self.httpAPIEvent("POST", path, contentType: json, body: "{not json"), 400, "not valid JSON")
+        try expectProblem(engine, Self.httpAPIEvent("POST", path, contentType: json, body: #"{"value":"x"}"#), 400, "'records'")
+        try expectProblem(engine, Self.httpAPIEvent("POST", path, contentType: json, body: #"{"records":{}}"#), 400, "'records'")
+        try expectProblem(engine, Self.httpAPIEvent("POST", path, contentType: json, body: #"{"records":[{"value":1},{"key":"k"}]}"#), 400, "'records[1].value'")
+        try expectProblem(engine, Self.restAPIEvent("POST", path, contentType: json, body: #"{"records":[{"value":"v","key":1}]}"#), 400, "'records[0].key'")
+        try expectProblem(engine, Self.httpAPIEvent("POST", "/topics/bad%20name", contentType: json, body: #"{"records":[{"value":1}]}"#), 400, "topic")
+        try expectProblem(engine, Self.httpAPIEvent("GET", "/topics/..%2F/records"), 400, "topic")
+        try expectProblem(engine, Self.httpAPIEvent("GET", "/orders"), 404, "/orders")
+        try expectProblem(engine, Self.httpAPIEvent("GET", "\(path)/partitions"), 404, "partitions")
+        try expectProblem(engine, Self.restAPIEvent("GET", "/nothing/here", contentType: nil, body: nil), 404, "/nothing/here")
+        let delete = try expectProblem(engine, Self.httpAPIEvent("DELETE", path), 405, "DELETE")
         #expect(delete.headers["Allow"] == "POST,OPTIONS")
-        let postList = try expectProblem(Self.restAPIEvent("POST", "/topics", contentType: json, body: "{}"), 405, "POST")
+        let postList = try expectProblem(engine, Self.restAPIEvent("POST", "/topics", contentType: json, body: "{}"), 405, "POST")
         #expect(postList.headers["Allow"] == "GET,OPTIONS")
-        try expectProblem(Self.httpAPIEvent("POST", path, contentType: "text/plain", body: #"{"records":[{"value":1}]}"#), 415, "Content-Type")
-        try expectProblem(Self.httpAPIEvent("POST", path, contentType: nil, body: #"{"records":[{"value":1}]}"#), 415, "Content-Type")
-        try expectProblem(Self.httpAPIEvent("GET", "\(path)/records", query: ["colour": "blue"]), 400, "'colour'")
-        try expectProblem(Self.httpAPIEvent("GET", "\(path)/records", query: ["max_records": "0"]), 400, "max_records")
-        try expectProblem(Self.httpAPIEvent("GET", "\(path)/records", query: ["max_records": "many"]), 400, "max_records")
-        try expectProblem(Self.httpAPIEvent("GET", "\(path)/records", query: ["group_id": "g", "partition": "0"]), 400, "partition")
+        try expectProblem(engine, Self.httpAPIEvent("POST", path, contentType: "text/plain", body: #"{"records":[{"value":1}]}"#), 415, "Content-Type")
+        try expectProblem(engine, Self.httpAPIEvent("POST", path, contentType: nil, body: #"{"records":[{"value":1}]}"#), 415, "Content-Type")
+        try expectProblem(engine, Self.httpAPIEvent("GET", "\(path)/records", query: ["colour": "blue"]), 400, "'colour'")
+        try expectProblem(engine, Self.httpAPIEvent("GET", "\(path)/records", query: ["max_records": "0"]), 400, "max_records")
+        try expectProblem(engine, Self.httpAPIEvent("GET", "\(path)/records", query: ["max_records": "many"]), 400, "max_records")
+        try expectProblem(engine, Self.httpAPIEvent("GET", "\(path)/records", query: ["group_id": "g", "partition": "0"]), 400, "partition")
         // Nothing was produced by any of them: the topic does not exist.
-        try expectProblem(Self.httpAPIEvent("GET", "\(path)/offsets"), 404, topic)
-        try expectProblem(Self.httpAPIEvent("GET", "\(path)/records", query: ["timeout_ms": "2000"]), 404, topic)
+        try expectProblem(engine, Self.httpAPIEvent("GET", "\(path)/offsets"), 404, topic)
+        try expectProblem(engine, Self.httpAPIEvent("GET", "\(path)/records", query: ["timeout_ms": "2000"]), 404, topic)
     }
 
+    /// No broker is involved: the mock is enough.
     @Test func preflightIsAnsweredWithoutABody() throws {
+        let engine = BrokerEngine.mock
         for path in ["/topics", "/topics/orders", "/topics/orders/records"] {
-            let answer = try request(Self.httpAPIEvent("OPTIONS", path))
+            let answer = try request(engine, Self.httpAPIEvent("OPTIONS", path))
             #expect(answer.status == 204)
             #expect(answer.body.isEmpty)
         }
-        let rest = try request(Self.restAPIEvent("OPTIONS", "/topics/orders", contentType: nil, body: nil))
+        let rest = try request(engine, Self.restAPIEvent("OPTIONS", "/topics/orders", contentType: nil, body: nil))
         #expect(rest.status == 204)
     }
 }

@@ -8,8 +8,8 @@ import Testing
     /// Lambda's limit on a synchronous response.
     static let responseLimit = 6_291_556
 
-    @Test func oneGroupReadsEachRecordOnceAnotherGroupStartsAgain() throws {
-        let kafka = try KafkaEndToEnd.shared()
+    @Test(arguments: BrokerEngine.allCases) func oneGroupReadsEachRecordOnceAnotherGroupStartsAgain(engine: BrokerEngine) throws {
+        let kafka = try KafkaEndToEnd.shared(engine)
         let topic = uniqueTopic("group")
         let group = uniqueTopic("readers")
         let records = "[" + (0..<11).map { #"{"key":"k\#($0)","value":"v\#($0)","partition":\#($0 % 2)}"# }.joined(separator: ",") + "]"
@@ -52,8 +52,8 @@ import Testing
         #expect(Set(next.objects("records").compactMap { $0.string("value") }) == ["late-1", "late-2", "late-3"])
     }
 
-    @Test func theCommittedPositionSurvivesANewExecutionEnvironment() throws {
-        let kafka = try KafkaEndToEnd.shared()
+    @Test(arguments: BrokerEngine.allCases) func theCommittedPositionSurvivesANewExecutionEnvironment(engine: BrokerEngine) throws {
+        let kafka = try KafkaEndToEnd.shared(engine)
         let topic = uniqueTopic("group-restart")
         let group = uniqueTopic("restarted")
         let produced = try kafka.produce(
@@ -62,15 +62,15 @@ import Testing
         #expect(first.objects("records").compactMap(LogPosition.init) == Array(produced.prefix(2)))
 
         // A second bootstrap process (a cold start elsewhere) continues from the group's commit.
-        let fresh = try EmulatorHarness(environment: ["KAFKA_ENDPOINT": kafka.cluster.bootstrapServers], timeoutSeconds: 60)
+        let fresh = try EmulatorHarness(environment: ["KAFKA_ENDPOINT": kafka.broker.bootstrapServers], timeoutSeconds: 60)
         defer { fresh.stop() }
         let result = try fresh.invoke(#"{"action":"consume","topic":"\#(topic)","group_id":"\#(group)","timeout_ms":10000}"#)
         try #require(result.functionError == nil, "\(result.text)")
         #expect(try result.jsonObject().objects("records").compactMap(LogPosition.init) == Array(produced.dropFirst(2)))
     }
 
-    @Test func aConsumeOverSixMegabytesIsTruncatedAndTheGroupContinuesExactlyAfterIt() throws {
-        let kafka = try KafkaEndToEnd.shared()
+    @Test(arguments: BrokerEngine.allCases) func aConsumeOverSixMegabytesIsTruncatedAndTheGroupContinuesExactlyAfterIt(engine: BrokerEngine) throws {
+        let kafka = try KafkaEndToEnd.shared(engine)
         let topic = uniqueTopic("large")
         let group = uniqueTopic("large-readers")
         // 10 distinct binary values of 600 KB (800 KB once base64 encoded in the answer), 8 MB in

@@ -30,3 +30,20 @@ extension EmulatorHarness {
         return (result, try result.jsonObject())
     }
 }
+
+extension EmulatorHarness {
+    /// The run time the emulator logged for `result` (`END RequestId: ... Duration: N ms`), which
+    /// is what Lambda bills and what the deadline bounds.
+    func reportedDurationMs(of result: InvokeResult) throws -> Double {
+        guard let requestID = result.requestID else { throw EmulatorHarnessError("the answer has no request id") }
+        let marker = "END RequestId: \(requestID) Duration: "
+        waitForStandardError(timeout: 10) { $0.contains(marker) }
+        guard let line = standardError.split(separator: "\n").first(where: { $0.contains(marker) }),
+            let range = line.range(of: marker),
+            let milliseconds = Double(line[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+        else {
+            throw EmulatorHarnessError("no END line for \(requestID) in the emulator's log")
+        }
+        return milliseconds
+    }
+}

@@ -74,8 +74,8 @@ import Testing
         Case(#"{"source":"aws.events","detail-type":"Scheduled Event","detail":{"action":"consume","topic":"a b"}}"#, "'topic' may contain only"),
     ]
 
-    @Test func eachInvalidEventIsAnsweredWithANamedErrorAndTheProcessServesTheNext() throws {
-        let kafka = try KafkaEndToEnd.shared()
+    @Test(arguments: BrokerEngine.allCases) func eachInvalidEventIsAnsweredWithANamedErrorAndTheProcessServesTheNext(engine: BrokerEngine) throws {
+        let kafka = try KafkaEndToEnd.shared(engine)
         let topic = uniqueTopic("valid")
         let positions = try kafka.produce(topic: topic, records: #"[{"value":"still here"}]"#)
         let valid = #"{"action":"offsets","topic":"\#(topic)"}"#
@@ -102,8 +102,8 @@ import Testing
         #expect(try kafka.emulator.restarts() == 0)
     }
 
-    @Test func createTopicFalseOnAMissingTopicIsTopicNotFound() throws {
-        let kafka = try KafkaEndToEnd.shared()
+    @Test(arguments: BrokerEngine.allCases) func createTopicFalseOnAMissingTopicIsTopicNotFound(engine: BrokerEngine) throws {
+        let kafka = try KafkaEndToEnd.shared(engine)
         let topic = uniqueTopic("missing")
         let body = try kafka.fail(#"{"action":"produce","topic":"\#(topic)","create_topic":false,"records":[{"value":"x"}]}"#)
         #expect(body.string("errorType") == "Function.TopicNotFound")
@@ -113,16 +113,16 @@ import Testing
         #expect(offsets.string("errorType") == "Function.TopicNotFound")
     }
 
-    @Test func consumingAMissingTopicIsTopicNotFound() throws {
-        let kafka = try KafkaEndToEnd.shared()
+    @Test(arguments: BrokerEngine.allCases) func consumingAMissingTopicIsTopicNotFound(engine: BrokerEngine) throws {
+        let kafka = try KafkaEndToEnd.shared(engine)
         let topic = uniqueTopic("never-produced")
         let body = try kafka.fail(#"{"action":"consume","topic":"\#(topic)","timeout_ms":3000}"#)
         #expect(body.string("errorType") == "Function.TopicNotFound")
         #expect(body.string("errorMessage")?.contains(topic) == true)
     }
 
-    @Test func consumingAPartitionTheTopicDoesNotHaveNamesThePartition() throws {
-        let kafka = try KafkaEndToEnd.shared()
+    @Test(arguments: BrokerEngine.allCases) func consumingAPartitionTheTopicDoesNotHaveNamesThePartition(engine: BrokerEngine) throws {
+        let kafka = try KafkaEndToEnd.shared(engine)
         let topic = uniqueTopic("four-partitions")
         _ = try kafka.produce(topic: topic, records: #"[{"value":"x"}]"#)
         let partitions = try kafka.storedCounts(topic: topic).count
@@ -132,8 +132,8 @@ import Testing
         #expect(body.string("errorMessage")?.contains("no partition \(partitions)") == true)
     }
 
-    @Test func theScheduledEventSampleRunsTheActionInItsDetail() throws {
-        let kafka = try KafkaEndToEnd.shared()
+    @Test(arguments: BrokerEngine.allCases) func theScheduledEventSampleRunsTheActionInItsDetail(engine: BrokerEngine) throws {
+        let kafka = try KafkaEndToEnd.shared(engine)
         var event = try SampleEvents.object("eventbridge-scheduled-consume.json")
         var detail = try #require(event["detail"] as? [String: Any])
         let topic = uniqueTopic("scheduled")

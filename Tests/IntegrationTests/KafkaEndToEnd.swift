@@ -2,29 +2,36 @@ import Foundation
 import TestSupport
 import Testing
 
-/// One local Kafka cluster and one emulator running the real bootstrap against it, shared by
-/// every test of a suite marked `.kafkaEndToEnd` (started before its first test, stopped after
-/// its last). Tests give their topics unique names, so they never see each other's records.
+/// One broker of one engine and one emulator running the real bootstrap against it, shared by
+/// every test of a suite marked `.kafkaEndToEnd` (started at its first use in the suite, stopped
+/// after the suite's last test). Tests give their topics unique names, so they never see each
+/// other's records. Tests take the engine as an argument (`arguments: BrokerEngine.allCases`),
+/// so each runs against librdkafka's mock cluster and against the independent broker.
 final class KafkaEndToEnd: Sendable {
-    @TaskLocal static var current: KafkaEndToEnd?
+    @TaskLocal static var current: KafkaEndToEndEnvironments?
 
-    let cluster: LocalKafkaCluster
+    let broker: any RunningBroker
     let emulator: EmulatorHarness
+    var engine: BrokerEngine { broker.engine }
 
-    init(timeoutSeconds: Double = 60) throws {
-        cluster = try LocalKafkaCluster(brokers: 3)
-        emulator = try EmulatorHarness(environment: ["KAFKA_ENDPOINT": cluster.bootstrapServers], timeoutSeconds: timeoutSeconds)
+    init(engine: BrokerEngine, timeoutSeconds: Double = 60) throws {
+        broker = try engine.start()
+        do {
+            emulator = try EmulatorHarness(environment: ["KAFKA_ENDPOINT": broker.bootstrapServers], timeoutSeconds: timeoutSeconds)
+        } catch {
+            broker.stop()
+            throw error
+        }
     }
 
-    /// The suite's environment; fails the test when the suite lacks the `.kafkaEndToEnd` trait.
-    static func shared(sourceLocation: SourceLocation = #_sourceLocation) throws -> KafkaEndToEnd {
-        try #require(current, "the suite needs the .kafkaEndToEnd trait", sourceLocation: sourceLocation)
+    /// The suite's environment for `engine`; fails the test when the suite lacks the `.kafkaEndToEnd` trait.
+    static func shared(_ engine: BrokerEngine = .mock, sourceLocation: SourceLocation = #_sourceLocation) throws -> KafkaEndToEnd {
+        try #require(current, "the suite needs the .kafkaEndToEnd trait", sourceLocation: sourceLocation).environment(for: engine)
     }
 
     func stop() {
         emulator.stop()
-        cluster.process.closeStandardInput()
-        cluster.process.stop()
+        broker.stop()
     }
 
     /// Invokes the function and returns the answer, whatever it is.
@@ -37,7 +44,7 @@ final class KafkaEndToEnd: Sendable {
         let result = try emulator.invoke(event)
         try #require(
             result.status == 200 && result.functionError == nil,
-            "expected success for \(event.prefix(300)), got \(result.status): \(result.text.prefix(1000))",
+            "[\(engine)] expected success for \(event.prefix(300)), got \(result.status): \(result.text.prefix(1000))",
             sourceLocation: sourceLocation)
         return try result.jsonObject()
     }
@@ -47,27 +54,49 @@ final class KafkaEndToEnd: Sendable {
         let result = try emulator.invoke(event)
         try #require(
             result.functionError == "Unhandled",
-            "expected a function error for \(event.prefix(300)), got \(result.status): \(result.text.prefix(1000))",
+            "[\(engine)] expected a function error for \(event.prefix(300)), got \(result.status): \(result.text.prefix(1000))",
             sourceLocation: sourceLocation)
         return try result.jsonObject()
     }
 }
 
-/// Starts a `KafkaEndToEnd` for a suite and tears it down when the suite is done.
+/// A suite's environments, one per engine, each started the first time a test asks for it.
+final class KafkaEndToEndEnvironments: @unchecked Sendable {
+    private let lock = NSLock()
+    private var started: [BrokerEngine: KafkaEndToEnd] = [:]
+
+    func environment(for engine: BrokerEngine) throws -> KafkaEndToEnd {
+        try lock.withLock {
+            if let running = started[engine] { return running }
+            let environment = try KafkaEndToEnd(engine: engine)
+            started[engine] = environment
+            return environment
+        }
+    }
+
+    func stopAll() {
+        lock.withLock {
+            for environment in started.values { environment.stop() }
+            started.removeAll()
+        }
+    }
+}
+
+/// Gives a suite its environments and tears them down when the suite is done.
 struct KafkaEndToEndTrait: SuiteTrait, TestTrait, TestScoping {
     var isRecursive: Bool { false }
 
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        let environment = try KafkaEndToEnd()
-        defer { environment.stop() }
-        try await KafkaEndToEnd.$current.withValue(environment) {
+        let environments = KafkaEndToEndEnvironments()
+        defer { environments.stopAll() }
+        try await KafkaEndToEnd.$current.withValue(environments) {
             try await function()
         }
     }
 }
 
 extension Trait where Self == KafkaEndToEndTrait {
-    /// One cluster and one emulator-run bootstrap for the whole suite.
+    /// One broker and one emulator-run bootstrap per engine for the whole suite.
     static var kafkaEndToEnd: Self { Self() }
 }
 

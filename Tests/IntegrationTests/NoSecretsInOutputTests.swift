@@ -107,8 +107,7 @@ import Testing
         ]
         for (arguments, environment) in attempts {
             let child = try ChildProcess(executable: tool, arguments: arguments, environment: environment.merging(["HOME": "/nonexistent"]) { a, _ in a })
-            let status = try child.waitForExit(timeout: 30)
-            Thread.sleep(forTimeInterval: 0.05)
+            let status = try child.waitForExit(timeout: 30)  // exit and end-of-file on both pipes
             #expect(status != 0, "\(arguments)")
             #expect(!child.standardError.isEmpty)
             expectNoSecrets(in: child.standardOutput + child.standardError)

@@ -8,8 +8,8 @@ import Testing
     /// Bytes that are not UTF-8 (so they must come back as base64), every byte value included.
     static let binaryValue = Data([0xFF, 0x00, 0xFE, 0xC3, 0x28] + (0...255).map { UInt8($0) })
 
-    @Test func everyKindOfRecordRoundTripsExactly() throws {
-        let kafka = try KafkaEndToEnd.shared()
+    @Test(arguments: BrokerEngine.allCases) func everyKindOfRecordRoundTripsExactly(engine: BrokerEngine) throws {
+        let kafka = try KafkaEndToEnd.shared(engine)
         let topic = uniqueTopic("round-trip")
         let jsonObject = #"{"order_id":1001,"items":[{"sku":"a-1","qty":2}],"total":3.50,"gift":false}"#
         let jsonArray = #"[1,"two",3.5e2,true,null,{}]"#
@@ -26,7 +26,8 @@ import Testing
               {"key":"text-null","value":"null"}
             ]
             """
-        let positions = try kafka.produce(topic: topic, records: records)
+        // Four partitions: the mock auto-creates four whatever the event asks, a real broker creates what it asks.
+        let positions = try kafka.produce(topic: topic, records: records, extra: #","num_partitions":4"#)
         try #require(positions.count == 8)
         #expect(positions[5].partition == 2)
         #expect(positions[6].partition == 3)
@@ -76,8 +77,8 @@ import Testing
         #expect(answer.objects("records").allSatisfy { $0.int("timestamp") ?? 0 > 0 })
     }
 
-    @Test func producingWithoutRecordsSendsTheSamplesWhichAConsumeThenShows() throws {
-        let kafka = try KafkaEndToEnd.shared()
+    @Test(arguments: BrokerEngine.allCases) func producingWithoutRecordsSendsTheSamplesWhichAConsumeThenShows(engine: BrokerEngine) throws {
+        let kafka = try KafkaEndToEnd.shared(engine)
         let topic = uniqueTopic("samples")
         let produced = try kafka.succeed(#"{"action":"produce","topic":"\#(topic)"}"#)
         let positions = produced.objects("records").compactMap(LogPosition.init)
@@ -92,8 +93,8 @@ import Testing
         }
     }
 
-    @Test func aDrainedTopicAnswersLongBeforeTheTimeout() throws {
-        let kafka = try KafkaEndToEnd.shared()
+    @Test(arguments: BrokerEngine.allCases) func aDrainedTopicAnswersLongBeforeTheTimeout(engine: BrokerEngine) throws {
+        let kafka = try KafkaEndToEnd.shared(engine)
         let topic = uniqueTopic("drained")
         let positions = try kafka.produce(topic: topic, records: #"[{"value":"a"},{"value":"b"},{"value":"c"},{"value":"d"},{"value":"e"}]"#)
         let started = Date()
@@ -112,8 +113,8 @@ import Testing
         #expect(Date().timeIntervalSince(emptyStarted) < 5)
     }
 
-    @Test func maxRecordsFromOffsetAndOnePartitionSelectExactlyThoseRecords() throws {
-        let kafka = try KafkaEndToEnd.shared()
+    @Test(arguments: BrokerEngine.allCases) func maxRecordsFromOffsetAndOnePartitionSelectExactlyThoseRecords(engine: BrokerEngine) throws {
+        let kafka = try KafkaEndToEnd.shared(engine)
         let topic = uniqueTopic("select")
         let values = (0..<10).map { "p0-\($0)" }
         let records = "[" + values.map { #"{"value":"\#($0)","partition":0}"# }.joined(separator: ",")
@@ -142,8 +143,8 @@ import Testing
         #expect(nextOffsets(pastEnd) == [1: 2])
     }
 
-    @Test func nextOffsetsAndTheOffsetsActionAgreeWithWhatWasProduced() throws {
-        let kafka = try KafkaEndToEnd.shared()
+    @Test(arguments: BrokerEngine.allCases) func nextOffsetsAndTheOffsetsActionAgreeWithWhatWasProduced(engine: BrokerEngine) throws {
+        let kafka = try KafkaEndToEnd.shared(engine)
         let topic = uniqueTopic("offsets")
         var produced: [Int: Int] = [:]
         for batch in 0..<3 {

@@ -20,8 +20,8 @@ import Testing
         #expect(all.allSatisfy { script.contains("Events/\($0)") })
     }
 
-    @Test func everySampleEventSucceedsInOrder() throws {
-        let kafka = try KafkaEndToEnd.shared()
+    @Test(arguments: BrokerEngine.allCases) func everySampleEventSucceedsInOrder(engine: BrokerEngine) throws {
+        let kafka = try KafkaEndToEnd.shared(engine)
         var answers: [String: [String: Any]] = [:]
         for name in Self.runLocalOrder {
             let result = try kafka.invoke(try SampleEvents.text(name))

@@ -46,4 +46,22 @@ import TestSupport
         #expect(sent.map(\.replicationFactor) == [3, 2, 3])
         #expect(sent.allSatisfy { $0.apiVersion == 4 && $0.timeoutMs > 0 })
     }
+
+    @Test func oneLookupTellsWhetherTheTopicExistsAndWhetherAControllerCanCreateIt() throws {
+        // The mock names controller 0, none of its brokers: CreateTopics could not reach it.
+        let fixture = try KafkaFixture()
+        try fixture.createTopic("present", partitions: 2)
+        let mock = try fixture.admin()
+        #expect(try mock.lookUpTopic("absent", deadline: deadline()) == TopicLookup(topic: nil, controllerIsABroker: false))
+        #expect(try mock.lookUpTopic("present", deadline: deadline()).topic == TopicMetadata(name: "present", partitions: [0, 1]))
+
+        // A broker that is its own controller, as real clusters name one of theirs.
+        let listener = try KafkaProtocolTestListener()
+        let configuration = try KafkaConfiguration.fromEnvironment(["KAFKA_ENDPOINT": listener.bootstrapServer])
+        let admin = try KafkaAdmin(configuration: configuration, logger: .init(label: "AdminTests"))
+        #expect(try admin.lookUpTopic("orders", deadline: deadline()) == TopicLookup(topic: nil, controllerIsABroker: true))
+        // Created, then visible with its partitions before createTopic returns.
+        #expect(try admin.createTopic("orders", partitions: 3, replicationFactor: 1, deadline: deadline()) == .created)
+        #expect(try admin.lookUpTopic("orders", deadline: deadline()).topic == TopicMetadata(name: "orders", partitions: [0, 1, 2]))
+    }
 }

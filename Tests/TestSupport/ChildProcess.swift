@@ -25,14 +25,30 @@ public struct ChildProcessError: Error, CustomStringConvertible {
 /// A child process with its stdout readable line by line and its stderr collected.
 public final class ChildProcess: @unchecked Sendable {
     public let process = Process()
-    private let stdoutPipe = Pipe()
-    private let stderrPipe = Pipe()
+    private let stdoutPipe: Pipe
+    private let stderrPipe: Pipe
     private let lock = NSLock()
     private var stdoutBuffer = Data()
     private var stderrBuffer = Data()
-    private let stdinPipe = Pipe()
+    /// Set when the pipe reached end-of-file: the child (and any process sharing it) closed it.
+    private var stdoutClosed = false
+    private var stderrClosed = false
+    private let stdinPipe: Pipe
+
+    /// Serialises pipe creation and spawning: a child spawned by another test at the same moment
+    /// must not inherit this child's pipe ends, or the end-of-file this child's exit should bring
+    /// would wait for that other process.
+    private static let spawnLock = NSLock()
 
     public init(executable: String, arguments: [String] = [], environment: [String: String]? = nil) throws {
+        Self.spawnLock.lock()
+        defer { Self.spawnLock.unlock() }
+        (stdoutPipe, stderrPipe, stdinPipe) = (Pipe(), Pipe(), Pipe())
+        for pipe in [stdoutPipe, stderrPipe, stdinPipe] {
+            // Close-on-exec: only the dup2'ed copies reach this child; no other child gets them.
+            _ = fcntl(pipe.fileHandleForReading.fileDescriptor, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(pipe.fileHandleForWriting.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment {
@@ -41,21 +57,68 @@ public final class ChildProcess: @unchecked Sendable {
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         process.standardInput = stdinPipe
-        stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self else { return }
-            self.lock.lock()
-            self.stdoutBuffer.append(data)
-            self.lock.unlock()
+        Self.collect(stdoutPipe, into: self, isStandardOutput: true)
+        Self.collect(stderrPipe, into: self, isStandardOutput: false)
+        try Self.withSignalsUnblocked { try process.run() }
+    }
+
+    /// Reads `pipe` on a thread of its own with blocking reads until end-of-file (Foundation's
+    /// readability handler sometimes never reports it). The thread keeps the pipe, so its
+    /// descriptor stays open and cannot be reused under it, and holds the process weakly.
+    private static func collect(_ pipe: Pipe, into owner: ChildProcess, isStandardOutput: Bool) {
+        weak let weakOwner = owner
+        Thread.detachNewThread {
+            let fd = pipe.fileHandleForReading.fileDescriptor
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                guard let owner = weakOwner else { break }
+                owner.lock.lock()
+                if count > 0 {
+                    if isStandardOutput { owner.stdoutBuffer.append(contentsOf: chunk[..<count]) } else { owner.stderrBuffer.append(contentsOf: chunk[..<count]) }
+                } else if isStandardOutput {
+                    owner.stdoutClosed = true
+                } else {
+                    owner.stderrClosed = true
+                }
+                owner.lock.unlock()
+                if count <= 0 { break }
+            }
+            withExtendedLifetime(pipe) {}
         }
-        stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self else { return }
-            self.lock.lock()
-            self.stderrBuffer.append(data)
-            self.lock.unlock()
+    }
+
+    /// Processes holding this child's stdout or stderr pipe (for the error when end-of-file never comes).
+    private func pipeHolders() -> String {
+        let pipes = [stdoutPipe, stderrPipe].compactMap {
+            try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0.fileHandleForReading.fileDescriptor)")
         }
-        try process.run()
+        var holders: [String] = []
+        for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int(pid) != nil {
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+            let held = fds.contains { fd in
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)")).map(pipes.contains) ?? false
+            }
+            if held {
+                let command = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8))?.replacingOccurrences(of: "\0", with: " ") ?? "?"
+                holders.append("\(pid) \(command.prefix(120))")
+            }
+        }
+        return "\(pipes) " + holders.joined(separator: "; ")
+    }
+
+    /// Runs `body` with no signal blocked on this thread, so a child spawned in it starts with an
+    /// empty signal mask, as from a shell. Test code runs on dispatch worker threads, which block
+    /// most signals; a child inherits that mask, and one that never unblocks SIGTERM (noida-db)
+    /// would not stop when asked.
+    static func withSignalsUnblocked<T>(_ body: () throws -> T) rethrows -> T {
+        var none = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
     }
 
     deinit {
@@ -116,14 +179,26 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    /// Waits for the process to exit by itself and returns its status.
+    /// Whether stdout and stderr both reached end-of-file, so the buffers hold all the output.
+    public var outputIsComplete: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stdoutClosed && stderrClosed
+    }
+
+    /// Waits for the process to exit by itself and for end-of-file on stdout and stderr (so
+    /// `standardOutput` and `standardError` hold everything it wrote), and returns its status.
     public func waitForExit(timeout: TimeInterval = 20) throws -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline {
+        while (process.isRunning || !outputIsComplete) && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.01)
         }
         guard !process.isRunning else {
             throw ChildProcessError(description: "process still running after \(timeout) s")
+        }
+        guard outputIsComplete else {
+            throw ChildProcessError(
+                description: "the process exited but its output pipes stayed open for \(timeout) s; held by: \(pipeHolders())")
         }
         return process.terminationStatus
     }

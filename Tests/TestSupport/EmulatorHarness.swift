@@ -10,6 +10,12 @@ public struct InvokeResult: Sendable {
     public var headers: [String: String]
     public var body: Data
 
+    public init(status: Int, headers: [String: String], body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
     public var text: String { String(decoding: body, as: UTF8.self) }
     /// `X-Amz-Function-Error` (`Unhandled`), present when the function answered with an error.
     public var functionError: String? { headers["x-amz-function-error"] }

@@ -3,7 +3,8 @@
 //
 // Covered: plain TCP on 127.0.0.1; request framing (int32 size, request header v1, and v2 for
 // ApiVersions v3); ApiVersions v0-v3 (advertising ApiVersions 0-3, Metadata 1-4, CreateTopics 0-4);
-// Metadata v1-v4 (this listener as the only broker and controller, never any topic);
+// Metadata v1-v4 (this listener as the only broker and controller; a requested topic it knows is
+// listed with its partitions, led by this broker, so a client sees a topic appear once created);
 // CreateTopics v0-v4 (every topic decoded: name, partitions, replication factor, plus the request
 // timeout; answered NO_ERROR and remembered, or TOPIC_ALREADY_EXISTS (36) for a known name).
 // Not covered: TLS, SASL, any other request (the connection is closed), flexible versions other
@@ -27,6 +28,8 @@ public final class KafkaProtocolTestListener: @unchecked Sendable {
     private let listenSocket: Int32
     private let lock = NSLock()
     private var existingTopics: Set<String>
+    /// Partition counts of the topics created through CreateTopics (existing ones have one).
+    private var partitionCounts: [String: Int32] = [:]
     private var received: [ReceivedTopicCreation] = []
     private var connections: [Int32] = []
     private var stopped = false
@@ -35,9 +38,15 @@ public final class KafkaProtocolTestListener: @unchecked Sendable {
     static let supported: [(key: Int16, min: Int16, max: Int16)] = [(apiVersions, 0, 3), (metadata, 1, 4), (createTopics, 0, 4)]
     static let nodeID: Int32 = 1
 
+    /// Topics that exist but Metadata does not list until a CreateTopics names them: another
+    /// client created them between our lookup and our CreateTopics.
+    private var racingTopics: Set<String>
+
     /// `existingTopics` are answered TOPIC_ALREADY_EXISTS; created topics join them.
-    public init(existingTopics: Set<String> = []) throws {
-        self.existingTopics = existingTopics
+    /// `racingTopics` too, but Metadata lists them only after a CreateTopics for them.
+    public init(existingTopics: Set<String> = [], racingTopics: Set<String> = []) throws {
+        self.existingTopics = existingTopics.union(racingTopics)
+        self.racingTopics = racingTopics
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ChildProcessError(description: "socket() failed: \(errno)") }
         var address = sockaddr_in()
@@ -120,7 +129,7 @@ public final class KafkaProtocolTestListener: @unchecked Sendable {
             if version >= 3 { try request.skipTaggedFields() }
             answerApiVersions(version: version, into: &response)
         case Self.metadata where (1...4).contains(version):
-            answerMetadata(version: version, into: &response)
+            try answerMetadata(version: version, request: &request, into: &response)
         case Self.createTopics where (0...4).contains(version):
             try answerCreateTopics(version: version, request: &request, into: &response)
         default:
@@ -143,7 +152,10 @@ public final class KafkaProtocolTestListener: @unchecked Sendable {
         if flexible { response.unsignedVarint(0) }
     }
 
-    private func answerMetadata(version: Int16, into response: inout ProtocolWriter) {
+    private func answerMetadata(version: Int16, request: inout ProtocolReader, into response: inout ProtocolWriter) throws {
+        var requested: [String] = []
+        for _ in 0..<max(0, try request.int32()) { requested.append(try request.string()) }  // -1: every topic
+        let known = lock.withLock { requested.filter { existingTopics.contains($0) && !racingTopics.contains($0) }.map { ($0, partitionCounts[$0] ?? 1) } }
         if version >= 3 { response.int32(0) }  // throttle time
         response.int32(1)  // brokers
         response.int32(Self.nodeID)
@@ -152,7 +164,22 @@ public final class KafkaProtocolTestListener: @unchecked Sendable {
         response.nullableString(nil)  // rack
         if version >= 2 { response.nullableString("kafka-protocol-test-listener") }
         response.int32(Self.nodeID)  // controller
-        response.int32(0)  // topics
+        response.int32(Int32(known.count))  // topics
+        for (name, partitions) in known {
+            response.int16(0)
+            response.string(name)
+            response.int8(0)  // not internal
+            response.int32(partitions)
+            for partition in 0..<partitions {
+                response.int16(0)
+                response.int32(partition)
+                response.int32(Self.nodeID)  // leader
+                response.int32(1)  // replicas
+                response.int32(Self.nodeID)
+                response.int32(1)  // in-sync replicas
+                response.int32(Self.nodeID)
+            }
+        }
     }
 
     private func answerCreateTopics(version: Int16, request: inout ProtocolReader, into response: inout ProtocolWriter) throws {
@@ -181,7 +208,10 @@ public final class KafkaProtocolTestListener: @unchecked Sendable {
                 received.append(ReceivedTopicCreation(
                     name: topic.name, partitions: topic.partitions, replicationFactor: topic.replicationFactor,
                     timeoutMs: timeoutMs, apiVersion: version))
-                return !existingTopics.insert(topic.name).inserted
+                racingTopics.remove(topic.name)
+                let created = existingTopics.insert(topic.name).inserted
+                if created { partitionCounts[topic.name] = max(topic.partitions, 1) }
+                return !created
             }
             response.string(topic.name)
             response.int16(exists ? 36 : 0)
@@ -295,6 +325,7 @@ struct ProtocolWriter {
         }
     }
 
+    mutating func int8(_ value: Int8) { integer(value) }
     mutating func int16(_ value: Int16) { integer(value) }
     mutating func int32(_ value: Int32) { integer(value) }
 

@@ -14,18 +14,22 @@ enum TopicProvisioner {
     static func ensure(_ request: ProduceRequest, clients: KafkaClients, deadline: ContinuousClock.Instant) throws(FunctionError) -> Outcome {
         if clients.knownTopics.contains(request.topic) { return .existed }
         let admin = try clients.admin()
-        let metadata: TopicMetadata?
+        // One Metadata request answers both "does it exist" and "can CreateTopics reach a controller".
+        let lookup: TopicLookup
         do {
-            metadata = try admin.topicMetadata(request.topic, deadline: deadline)
+            lookup = try admin.lookUpTopic(request.topic, deadline: deadline)
         } catch {
             throw .kafka(error, while: "looking up topic '\(request.topic)'")
         }
-        if metadata != nil {
+        if lookup.topic != nil {
             clients.knownTopics.insert(request.topic)
             return .existed
         }
         guard request.createTopic else {
             throw FunctionError(.topicNotFound, "Topic '\(request.topic)' does not exist and 'create_topic' is false")
+        }
+        guard lookup.controllerIsABroker else {
+            return .leftToBrokerAutoCreation
         }
         do {
             let outcome = try admin.createTopic(

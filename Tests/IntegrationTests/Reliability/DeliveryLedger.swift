@@ -105,6 +105,8 @@ struct DeliverySummary: CustomStringConvertible {
     var misplaced: Int
     /// Ids in the topic that were never sent.
     var unknownIDs: Int
+    /// Copies of acknowledged records found elsewhere than where the answer put them.
+    var strayCopies: [(partition: Int, offset: Int64, id: Int)] = []
 
     init(scenario: String, sent: Int, answer: ProduceAnswer, consumed: [ConsumedRecord]) {
         self.scenario = scenario
@@ -128,6 +130,36 @@ struct DeliverySummary: CustomStringConvertible {
             byPosition["\(place.partition)/\(place.offset)"] != index
         }.count
         unknownIDs = copies.keys.filter { !(0..<sent).contains($0) }.count
+        strayCopies = consumed.compactMap { record in
+            guard let id = record.id, (copies[id] ?? 0) > 1, let place = answer.acknowledged[id],
+                  place.partition != record.partition || place.offset != record.offset
+            else { return nil }
+            return (record.partition, record.offset, id)
+        }.sorted { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
+        strayCopiesAreEarlierAppendsOfTheSameBatches = Self.areEarlierAppends(strayCopies, of: answer)
+    }
+
+    /// Whether every stray copy is what a batch appended twice leaves: in its record's partition,
+    /// before the acknowledged copy, and the strays of a partition are consecutive offsets holding
+    /// consecutive ids, in the order the acknowledged copies have (the retry's first append, whose
+    /// answer was lost with the connection).
+    var strayCopiesAreEarlierAppendsOfTheSameBatches = true
+
+    private static func areEarlierAppends(
+        _ strays: [(partition: Int, offset: Int64, id: Int)], of answer: ProduceAnswer
+    ) -> Bool {
+        for (index, stray) in strays.enumerated() {
+            guard let place = answer.acknowledged[stray.id], place.partition == stray.partition, place.offset > stray.offset
+            else { return false }
+            guard index > 0, strays[index - 1].partition == stray.partition else { continue }
+            let previous = strays[index - 1]
+            let previousPlace = answer.acknowledged[previous.id]
+            // Within a run: the next offset holds the record acknowledged right after the previous one.
+            if stray.offset == previous.offset + 1, previousPlace.map({ $0.offset + 1 == place.offset }) != true {
+                return false
+            }
+        }
+        return true
     }
 
     var description: String {

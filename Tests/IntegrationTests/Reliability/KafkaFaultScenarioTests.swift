@@ -125,11 +125,11 @@ import Testing
         #expect(summary.listedTwice == 0, "\(summary)")
         #expect(summary.lost == 0, "\(summary)")
         if name == "broker-down-and-back" {
-            // Seen once in about seven runs (under ASan only): after the broker came back, one
-            // acknowledged batch of 100 was in the log twice. Our code sends each record once;
-            // the resend and its de-duplication happen between librdkafka 2.0.2 and its mock
-            // broker. Reported in the summary line rather than failing CI on that pair's race.
-            if summary.duplicates > 0 { print("known issue: \(summary.duplicates) duplicates after a broker outage (librdkafka mock)") }
+            // Whatever happens, a duplicate must have the one known shape: a batch appended twice.
+            #expect(summary.strayCopiesAreEarlierAppendsOfTheSameBatches, "\(summary): \(summary.strayCopies.prefix(20))")
+            withKnownIssue(Self.mockDuplicateCause, isIntermittent: true) {
+                #expect(summary.duplicates == 0, "\(summary)")
+            }
         } else {
             #expect(summary.duplicates == 0, "\(summary)")
         }
@@ -138,6 +138,17 @@ import Testing
         #expect(answer.failed.values.allSatisfy { !$0.isEmpty }, "a failed record without a reason")
         return summary
     }
+
+    /// Why a broker outage can leave one batch twice in the mock's log (about one run in five of
+    /// scripts/repro/mock-idempotence-duplicate, which has neither Swift nor this project in it).
+    static let mockDuplicateCause: Comment = """
+        librdkafka 2.0.2's mock cluster appends a Produce request when it reads it and answers `rtt` \
+        later; the outage closes the connection first, so librdkafka retries the batch with the same \
+        producer id and sequence (possibly persisted), as it must. A real broker drops that retry as a \
+        duplicate sequence; the mock checks sequences only for transactional producers \
+        (rd_kafka_mock_validate_records returns early without a TransactionalId), so it appends the \
+        batch again. Not our producer: each record is produced once.
+        """
 
     /// Records `{"id":N}` spread over the three partitions, so every partition leader sees traffic.
     static func produceEvent(count: Int, topic: String = topic, createTopic: Bool = true) -> String {
