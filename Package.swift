@@ -42,7 +42,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "KafkaFunction", dependencies: [
-            "Kafka", "LambdaRuntime",
+            "Kafka", "LambdaRuntime", "MSKIAMAuth", "AWSCredentials",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -72,8 +72,8 @@ let package = Package(
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AWSCredentialsTests", dependencies: ["AWSCredentials", "TestSupport"]),
         .testTarget(name: "MSKIAMAuthTests", dependencies: ["MSKIAMAuth", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
-        .testTarget(name: "KafkaFunctionTests", dependencies: ["KafkaFunction"]),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "MSKIAMAuth", "AWSCredentials", "TestSupport"]),
+        .testTarget(name: "KafkaFunctionTests", dependencies: ["KafkaFunction", "Kafka"]),
         .testTarget(name: "LambdaEmulatorCoreTests", dependencies: ["LambdaEmulatorCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"], resources: [.copy("Fixtures")]),
     ]
