@@ -44,7 +44,7 @@ let package = Package(
         ]),
         .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4", "AWSCredentials"]),
         .target(name: "KafkaFunction", dependencies: [
-            "Kafka", "LambdaRuntime", "PostgresSink",
+            "Kafka", "LambdaRuntime", "PostgresSink", "MSKIAMAuth", "AWSCredentials",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -74,8 +74,8 @@ let package = Package(
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AWSCredentialsTests", dependencies: ["AWSCredentials", "TestSupport"]),
         .testTarget(name: "MSKIAMAuthTests", dependencies: ["MSKIAMAuth", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
-        .testTarget(name: "KafkaFunctionTests", dependencies: ["KafkaFunction"]),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "MSKIAMAuth", "AWSCredentials", "TestSupport"]),
+        .testTarget(name: "KafkaFunctionTests", dependencies: ["KafkaFunction", "Kafka"]),
         .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaEmulatorCoreTests", dependencies: ["LambdaEmulatorCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"], resources: [.copy("Fixtures")]),

@@ -1,74 +1,77 @@
-/// How to reach and authenticate to the Kafka cluster, read from the environment.
+/// How to reach and authenticate to a Kafka cluster: plain values, no environment access.
 public struct KafkaConfiguration: Sendable {
-    /// Comma-separated `host:port` list (`KAFKA_ENDPOINT`).
+    /// Comma-separated `host:port` list.
     public var bootstrapServers: String
-    public var security: KafkaSecurity
-    /// Extra librdkafka properties from `KAFKA_CONFIG_<NAME>` variables, already validated, sorted by name.
+    /// TLS to the brokers; nil: plaintext. The broker's certificate and host name are always verified.
+    public var tls: TLS?
+    /// How the client proves its identity; nil: no authentication.
+    public var sasl: SASL?
+    /// Client tuning properties (see `TuningProperties`), applied in order; the client refuses any other name.
     public var properties: [(String, String)]
 
-    public init(bootstrapServers: String, security: KafkaSecurity = .plaintext, properties: [(String, String)] = []) {
+    public init(bootstrapServers: String, tls: TLS? = nil, sasl: SASL? = nil, properties: [(String, String)] = []) {
         self.bootstrapServers = bootstrapServers
-        self.security = security
+        self.tls = tls
+        self.sasl = sasl
         self.properties = properties
     }
 
-    static let propertyPrefix = "KAFKA_CONFIG_"
-
-    public static func fromEnvironment(_ env: [String: String]) throws(KafkaConfigurationError) -> KafkaConfiguration {
-        guard let endpoint = env["KAFKA_ENDPOINT"]?.trimmingSpaces, !endpoint.isEmpty else {
-            throw KafkaConfigurationError(variable: "KAFKA_ENDPOINT", message: "is required (comma-separated host:port list)")
+    /// Settings that are allowed but weaken security, for the caller to log once.
+    public var securityWarnings: [String] {
+        if case .plain = sasl, tls == nil {
+            return ["SASL/PLAIN without TLS sends the password unencrypted"]
         }
-        let security = try KafkaSecurity.fromEnvironment(env)
-        var properties: [(String, String)] = []
-        for (variable, value) in env where variable.hasPrefix(propertyPrefix) {
-            let name = propertyName(forVariable: variable)
-            try validateProperty(name: name, value: value, variable: variable)
-            properties.append((name, value))
-        }
-        properties.sort { $0.0 < $1.0 }
-        return KafkaConfiguration(bootstrapServers: endpoint, security: security, properties: properties)
-    }
-
-    /// `KAFKA_CONFIG_LINGER_MS` -> `linger.ms`.
-    static func propertyName(forVariable variable: String) -> String {
-        String(variable.dropFirst(propertyPrefix.count)).lowercased().replacingUnderscoresWithDots
-    }
-
-    private static func validateProperty(name: String, value: String, variable: String) throws(KafkaConfigurationError) {
-        guard !name.isEmpty else {
-            throw KafkaConfigurationError(variable: variable, message: "names no librdkafka property")
-        }
-        if let owner = NativeConfiguration.ownerOfSecurityProperty(name) {
-            throw KafkaConfigurationError(variable: variable, message: "may not set '\(name)': \(owner)")
-        }
-        if let reason = NativeConfiguration.validate(name: name, value: value) {
-            throw KafkaConfigurationError(variable: variable, message: "is not a valid setting for '\(name)': \(reason)")
-        }
+        return []
     }
 }
 
-public struct KafkaConfigurationError: Error, Sendable, CustomStringConvertible {
-    /// The environment variable at fault.
-    public var variable: String
-    public var message: String
+extension KafkaConfiguration {
+    public struct TLS: Sendable, Equatable {
+        /// The certificate authorities a broker's certificate must chain to.
+        public enum TrustRoots: Sendable, Equatable {
+            /// The system's trust store.
+            case systemDefault
+            /// A PEM file of CA certificates (a private CA).
+            case pemFile(path: String)
+        }
 
-    public init(variable: String, message: String) {
-        self.variable = variable
-        self.message = message
+        public var trustRoots: TrustRoots
+
+        public init(trustRoots: TrustRoots = .systemDefault) {
+            self.trustRoots = trustRoots
+        }
     }
 
-    public var description: String { "\(variable) \(message)" }
-}
+    /// The SASL mechanism and what it needs.
+    public enum SASL: Sendable, Equatable {
+        /// Amazon MSK IAM: SASL/OAUTHBEARER with a presigned-URL token, refreshed by librdkafka; needs TLS.
+        case mskIAM(MSKIAMAuthentication)
+        case plain(UserCredentials)
+        case scramSHA256(UserCredentials)
+        case scramSHA512(UserCredentials)
 
-extension String {
-    var trimmingSpaces: String {
-        var view = Substring(self)
-        while let first = view.first, first.isWhitespace { view.removeFirst() }
-        while let last = view.last, last.isWhitespace { view.removeLast() }
-        return String(view)
+        /// librdkafka's `sasl.mechanism` value.
+        public var mechanismName: String {
+            switch self {
+            case .mskIAM: "OAUTHBEARER"
+            case .plain: "PLAIN"
+            case .scramSHA256: "SCRAM-SHA-256"
+            case .scramSHA512: "SCRAM-SHA-512"
+            }
+        }
     }
 
-    var replacingUnderscoresWithDots: String {
-        String(map { $0 == "_" ? "." : $0 })
+    /// A SASL user name and password; the password never appears in a description.
+    public struct UserCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+        public var username: String
+        public var password: String
+
+        public init(username: String, password: String) {
+            self.username = username
+            self.password = password
+        }
+
+        public var description: String { "UserCredentials(username: \(username), password: <redacted>)" }
+        public var debugDescription: String { description }
     }
 }

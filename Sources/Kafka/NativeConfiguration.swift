@@ -54,20 +54,6 @@ final class NativeConfiguration {
     static func mayHoldSecret(_ name: String) -> Bool {
         ["password", "secret", "token", "sasl", "key"].contains { name.contains($0) }
     }
-
-    /// Properties the security settings own, so a `KAFKA_CONFIG_` variable cannot silently override them;
-    /// the reason is shown to the user.
-    static func ownerOfSecurityProperty(_ name: String) -> String? {
-        switch name {
-        case "security.protocol": "KAFKA_AUTH and KAFKA_TLS control it"
-        case "enable.ssl.certificate.verification", "ssl.endpoint.identification.algorithm":
-            "broker certificate and host name verification is always on; use KAFKA_CA_FILE to trust a private CA"
-        case "ssl.ca.location": "KAFKA_CA_FILE controls it"
-        case _ where name.hasPrefix("sasl.") || name.hasPrefix("enable.sasl."):
-            "KAFKA_AUTH, KAFKA_USERNAME and KAFKA_PASSWORD control SASL"
-        default: nil
-        }
-    }
 }
 
 extension KafkaConfiguration {
@@ -81,10 +67,13 @@ extension KafkaConfiguration {
             // A seek (every read from a chosen offset) waits for the fetch already in flight, and
             // brokers hold an empty fetch up to this long: librdkafka's 500 ms default would add
             // up to half a second to a warm invocation; 10 ms keeps that wait small at the cost of more
-            // fetch requests while a consume waits for data. A KAFKA_CONFIG_ variable still overrides it.
+            // fetch requests while a consume waits for data. A tuning property still overrides it.
             try native.setOrThrow("fetch.wait.max.ms", "10")
         }
         for (name, value) in properties {
+            guard TuningProperties.allowed.contains(name) else {
+                throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "\(name): not a client tuning property")
+            }
             try native.setOrThrow(name, value)
         }
         // Set last: the wrapper's guarantees rest on these, whatever KAFKA_CONFIG_ says.
@@ -106,30 +95,42 @@ extension KafkaConfiguration {
     }
 
     private func applySecurity(to native: NativeConfiguration) throws(KafkaError) {
-        let tls = security.tls
-        switch security.authentication {
-        case .none:
-            try native.setOrThrow("security.protocol", tls ? "ssl" : "plaintext")
-        case .mskIAM(let iam):
+        switch sasl {
+        case nil:
+            try native.setOrThrow("security.protocol", tls == nil ? "plaintext" : "ssl")
+        case let .mskIAM(iam)?:
+            guard tls != nil else {
+                throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "MSK IAM authentication needs TLS")
+            }
             try native.setOrThrow("security.protocol", "sasl_ssl")
             try native.setOrThrow("sasl.mechanism", "OAUTHBEARER")
             native.tokenProvider = iam.tokenProvider
-        case .sasl(let credentials):
-            try native.setOrThrow("security.protocol", tls ? "sasl_ssl" : "sasl_plaintext")
-            try native.setOrThrow("sasl.mechanism", credentials.mechanism.rawValue)
-            try native.setOrThrow("sasl.username", credentials.username)
-            native.secrets.append(credentials.password)
-            if native.set("sasl.password", credentials.password) != nil {
-                // librdkafka's reason could quote the value.
-                throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "sasl.password: rejected by librdkafka")
-            }
+        case let .plain(credentials)?:
+            try applyUserCredentials(credentials, mechanism: "PLAIN", to: native)
+        case let .scramSHA256(credentials)?:
+            try applyUserCredentials(credentials, mechanism: "SCRAM-SHA-256", to: native)
+        case let .scramSHA512(credentials)?:
+            try applyUserCredentials(credentials, mechanism: "SCRAM-SHA-512", to: native)
         }
-        if tls {
+        if let tls {
             try native.setOrThrow("enable.ssl.certificate.verification", "true")
             try native.setOrThrow("ssl.endpoint.identification.algorithm", "https")
-            if let caFile = security.caFile {
-                try native.setOrThrow("ssl.ca.location", caFile)
+            if case let .pemFile(path) = tls.trustRoots {
+                try native.setOrThrow("ssl.ca.location", path)
             }
+        }
+    }
+
+    private func applyUserCredentials(
+        _ credentials: UserCredentials, mechanism: String, to native: NativeConfiguration
+    ) throws(KafkaError) {
+        try native.setOrThrow("security.protocol", tls == nil ? "sasl_plaintext" : "sasl_ssl")
+        try native.setOrThrow("sasl.mechanism", mechanism)
+        try native.setOrThrow("sasl.username", credentials.username)
+        native.secrets.append(credentials.password)
+        if native.set("sasl.password", credentials.password) != nil {
+            // librdkafka's reason could quote the value.
+            throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "sasl.password: rejected by librdkafka")
         }
     }
 }

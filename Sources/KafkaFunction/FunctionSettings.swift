@@ -1,4 +1,4 @@
-/// The function's own environment variables (Kafka's are read by `KafkaConfiguration`).
+/// The function's own settings (Kafka's connection settings are read by `KafkaEnvironment`).
 struct FunctionSettings {
     static let safetyMarginVariable = "LAMBDA_KAFKA_SAFETY_MARGIN_MS"
     static let metricsVariable = "LAMBDA_KAFKA_METRICS"
@@ -11,36 +11,34 @@ struct FunctionSettings {
     var metrics: EmbeddedMetricFormat?
     /// `LAMBDA_KAFKA_TRACE_HEADER=true`: produced records carry the invocation's trace id.
     var traceHeader = false
+    /// What direct events and HTTP API callers may do beyond reading and writing records.
+    var callerLimits = CallerLimits()
 
     init(environment: [String: String]) throws(FunctionError) {
-        if let text = environment[Self.safetyMarginVariable] {
-            guard let milliseconds = Int64(text), (0...60_000).contains(milliseconds) else {
-                throw Self.invalid(Self.safetyMarginVariable, "must be an integer from 0 to 60000, got '\(text.prefix(32))'")
-            }
-            safetyMargin = .milliseconds(milliseconds)
+        do {
+            try self.init(Environment(environment))
+        } catch {
+            throw error.functionError
         }
-        switch environment[Self.metricsVariable]?.lowercased() ?? "" {
+    }
+
+    init(_ environment: Environment) throws(ConfigurationError) {
+        safetyMargin = .milliseconds(try environment.integer(Self.safetyMarginVariable, in: 0...60_000, default: 500))
+        switch environment.text(Self.metricsVariable)?.lowercased() ?? "" {
         case "", "off", "none":
             metrics = nil
         case "emf":
-            let namespace = environment[Self.metricsNamespaceVariable] ?? EmbeddedMetricFormat.defaultNamespace
+            let namespace = environment.raw(Self.metricsNamespaceVariable) ?? EmbeddedMetricFormat.defaultNamespace
             guard EmbeddedMetricFormat.isValidNamespace(namespace) else {
-                throw Self.invalid(
+                throw ConfigurationError(
                     Self.metricsNamespaceVariable,
                     "must be 1 to 255 of [A-Za-z0-9.-_/#: ], not only spaces and not starting with 'AWS/'")
             }
             metrics = EmbeddedMetricFormat(namespace: namespace)
         default:
-            throw Self.invalid(Self.metricsVariable, "must be 'emf' or 'off'")
+            throw ConfigurationError(Self.metricsVariable, "must be 'emf' or 'off'")
         }
-        switch environment[Self.traceHeaderVariable]?.lowercased() ?? "" {
-        case "", "false", "0": traceHeader = false
-        case "true", "1": traceHeader = true
-        default: throw Self.invalid(Self.traceHeaderVariable, "must be true or false")
-        }
-    }
-
-    private static func invalid(_ variable: String, _ reason: String) -> FunctionError {
-        FunctionError(.invalidConfiguration, "\(variable): \(reason)")
+        traceHeader = try environment.flag(Self.traceHeaderVariable, default: false, acceptsDigits: true)
+        callerLimits = try CallerLimits(environment)
     }
 }

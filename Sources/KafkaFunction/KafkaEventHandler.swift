@@ -17,14 +17,15 @@ public struct KafkaEventHandler: LambdaHandler {
     /// Reads and validates the configuration; creates no Kafka client yet.
     public init(environment: [String: String]) throws {
         let configuration: KafkaConfiguration
-        do {
-            configuration = try KafkaConfiguration.fromEnvironment(environment)
+        do throws(ConfigurationError) {
+            let environment = Environment(environment)
+            configuration = try KafkaEnvironment.configuration(environment)
+            settings = try FunctionSettings(environment)
         } catch {
-            throw FunctionError(.invalidConfiguration, "\(error.variable): \(error.message)")
+            throw error.functionError
         }
-        settings = try FunctionSettings(environment: environment)
         let logger = Logger(label: "kafka")
-        for warning in configuration.security.warnings {
+        for warning in configuration.securityWarnings {
             logger.warning("\(warning)")
         }
         clients = KafkaClients(configuration: configuration, logger: logger)
@@ -57,7 +58,9 @@ public struct KafkaEventHandler: LambdaHandler {
         if APIGatewayRequest.isAPIGatewayEvent(document) {
             do {
                 let request = try APIGatewayRequest.decode(document)
-                return APIGatewayRouter.handle(request, clients: clients, sink: sink, deadline: deadline, traceID: traceID, metrics: &metrics)
+                return APIGatewayRouter.handle(
+                    request, clients: clients, limits: settings.callerLimits, sink: sink, deadline: deadline,
+                    traceID: traceID, metrics: &metrics)
             } catch {
                 metrics.errorType = "HTTP.\(error.status)"
                 return APIGatewayResponse.problem(error).serialized()
@@ -69,7 +72,9 @@ public struct KafkaEventHandler: LambdaHandler {
         let started = ContinuousClock.now
         defer { metrics.kafkaLatency = ContinuousClock.now - started }
         switch request {
-        case let .produce(request):
+        case let .produce(event):
+            try settings.callerLimits.check(event)
+            let request = settings.callerLimits.applied(to: event)
             // Listing thousands of records in the answer takes time of its own after Kafka is done.
             let renderAllowance = Self.renderTimePerListedRecord * request.listedRecordCount
             let outcome = try ProduceAction.run(request, clients: clients, deadline: deadline - renderAllowance, traceID: traceID)

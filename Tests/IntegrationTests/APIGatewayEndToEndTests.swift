@@ -79,17 +79,30 @@ import Testing
 
     /// Requires a 4xx JSON error whose message mentions `names`.
     @discardableResult
-    func expectProblem(_ engine: BrokerEngine, _ event: String, _ status: Int, _ names: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> HTTPAnswer {
+    func expectProblem(
+        _ engine: BrokerEngine, _ event: String, _ status: Int, _ names: String, errorCode: Int? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> HTTPAnswer {
         let answer = try request(engine, event, sourceLocation: sourceLocation)
         #expect(answer.status == status, "\(String(decoding: answer.body, as: UTF8.self))", sourceLocation: sourceLocation)
         #expect(answer.headers["Content-Type"] == "application/json", sourceLocation: sourceLocation)
-        #expect(answer.object.int("error_code") == status, sourceLocation: sourceLocation)
+        #expect(answer.object.int("error_code") == errorCode ?? status, sourceLocation: sourceLocation)
         #expect(answer.message.contains(names), "'\(answer.message)' should name \(names)", sourceLocation: sourceLocation)
         return answer
     }
 
+    /// Requires the Kafka REST proxy's answer for a missing topic.
+    func expectTopicNotFound(_ engine: BrokerEngine, _ event: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let answer = try request(engine, event, sourceLocation: sourceLocation)
+        #expect(answer.status == 404, "\(String(decoding: answer.body, as: UTF8.self))", sourceLocation: sourceLocation)
+        #expect(answer.object.int("error_code") == 40401, sourceLocation: sourceLocation)
+        #expect(answer.message == "Topic not found.", sourceLocation: sourceLocation)
+    }
+
     @Test(arguments: BrokerEngine.allCases) func restProxyProduceWithBothContentTypesThenReadBack(engine: BrokerEngine) throws {
         let topic = uniqueTopic("http")
+        // API callers do not create topics: a direct event does.
+        let seed = try KafkaEndToEnd.shared(engine).produce(topic: topic, records: #"[{"value":"seed"}]"#)
         let records = #"{"records":[{"key":"device-1","value":{"temperature":21.5}},{"value":"plain","partition":1}]}"#
         let v2 = try request(engine, Self.httpAPIEvent("POST", "/topics/\(topic)", contentType: Self.restProxyContentType, body: records))
         let v2Base64 = try request(engine, Self.httpAPIEvent("POST", "/topics/\(topic)", contentType: "application/json; charset=utf-8", body: records, base64: true))
@@ -109,14 +122,14 @@ import Testing
             "GET", "/topics/\(topic)/records", query: ["from": "beginning", "max_records": "100", "timeout_ms": "10000"]))
         #expect(consumed.status == 200)
         let consumedRecords = consumed.object.objects("records")
-        #expect(Set(consumedRecords.compactMap(LogPosition.init)) == Set(produced))
+        #expect(Set(consumedRecords.compactMap(LogPosition.init)) == Set(produced + seed))
         #expect(consumedRecords.filter { $0.string("key") == "device-1" }.count == 3)
         #expect(consumedRecords.filter { $0.string("value") == "plain" }.count == 3)
 
         let offsets = try request(engine, Self.httpAPIEvent("GET", "/topics/\(topic)/offsets"))
         #expect(offsets.status == 200)
         let stored = offsets.object.objects("partitions").reduce(0) { $0 + ($1.int("latest") ?? 0) - ($1.int("earliest") ?? 0) }
-        #expect(stored == produced.count)
+        #expect(stored == produced.count + seed.count)
 
         try expectProblem(engine, Self.httpAPIEvent("GET", "/topics/\(topic)/records", query: ["partition": "99"]), 400, "no partition 99")
 
@@ -150,8 +163,34 @@ import Testing
         try expectProblem(engine, Self.httpAPIEvent("GET", "\(path)/records", query: ["max_records": "many"]), 400, "max_records")
         try expectProblem(engine, Self.httpAPIEvent("GET", "\(path)/records", query: ["group_id": "g", "partition": "0"]), 400, "partition")
         // Nothing was produced by any of them: the topic does not exist.
-        try expectProblem(engine, Self.httpAPIEvent("GET", "\(path)/offsets"), 404, topic)
-        try expectProblem(engine, Self.httpAPIEvent("GET", "\(path)/records", query: ["timeout_ms": "2000"]), 404, topic)
+        try expectTopicNotFound(engine, Self.httpAPIEvent("GET", "\(path)/offsets"))
+        try expectTopicNotFound(engine, Self.httpAPIEvent("GET", "\(path)/records", query: ["timeout_ms": "2000"]))
+    }
+
+    @Test(arguments: BrokerEngine.allCases) func producingToAMissingTopicIsTheRestProxysNotFoundAndCreatesNothing(engine: BrokerEngine) throws {
+        let topic = uniqueTopic("http-missing")
+        let records = #"{"records":[{"value":"x"}]}"#
+        try expectTopicNotFound(engine, Self.httpAPIEvent("POST", "/topics/\(topic)", contentType: Self.restProxyContentType, body: records))
+        try expectTopicNotFound(engine, Self.restAPIEvent("POST", "/topics/\(topic)", contentType: "application/json", body: records))
+        try expectTopicNotFound(engine, Self.httpAPIEvent("GET", "/topics/\(topic)/offsets"))
+        let topics = try request(engine, Self.httpAPIEvent("GET", "/topics"))
+        #expect((topics.json as? [String])?.contains(topic) == false)
+    }
+
+    @Test(arguments: BrokerEngine.allCases) func apiCallersUseOnlyGroupsUnderTheirOwnPrefix(engine: BrokerEngine) throws {
+        let topic = uniqueTopic("http-groups")
+        _ = try KafkaEndToEnd.shared(engine).produce(topic: topic, records: #"[{"value":"one"},{"value":"two"}]"#)
+        let path = "/topics/\(topic)/records"
+        // The schedule's group (or any other outside the prefix) is refused before Kafka is asked.
+        for group in ["schedule-consumer", "ap-", "API-reader"] {
+            try expectProblem(
+                engine, Self.httpAPIEvent("GET", path, query: ["group_id": group, "timeout_ms": "2000"]), 403,
+                "must start with 'api-'", errorCode: 40301)
+        }
+        let allowed = try request(engine, Self.httpAPIEvent("GET", path, query: ["group_id": "api-reader", "timeout_ms": "10000"]))
+        #expect(allowed.status == 200, "\(String(decoding: allowed.body, as: UTF8.self))")
+        #expect(allowed.object.int("count") == 2)
+        #expect(allowed.object.string("group_id") == "api-reader")
     }
 
     /// No broker is involved: the mock is enough.

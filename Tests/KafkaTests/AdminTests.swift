@@ -32,7 +32,7 @@ import TestSupport
 
     @Test func createTopicSendsCreateTopicsAndMapsBothAnswers() throws {
         let listener = try KafkaProtocolTestListener(existingTopics: ["taken"])
-        let configuration = try KafkaConfiguration.fromEnvironment(["KAFKA_ENDPOINT": listener.bootstrapServer])
+        let configuration = KafkaConfiguration(bootstrapServers: listener.bootstrapServer)
         let admin = try KafkaAdmin(configuration: configuration, logger: .init(label: "AdminTests"))
 
         #expect(try admin.createTopic("orders", partitions: 6, replicationFactor: 3, deadline: deadline()) == .created)

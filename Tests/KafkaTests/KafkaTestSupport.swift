@@ -10,7 +10,7 @@ final class KafkaFixture {
 
     init(brokers: Int = 3) throws {
         cluster = try LocalKafkaCluster(brokers: brokers)
-        configuration = try KafkaConfiguration.fromEnvironment(["KAFKA_ENDPOINT": cluster.bootstrapServers])
+        configuration = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
     }
 
     func producer() throws -> KafkaProducer { try KafkaProducer(configuration: configuration, logger: logger) }

@@ -10,10 +10,10 @@ import Testing
         let handler = CapturingLogHandler()
         let logger = Logger(label: "LogRedactionTests") { _ in handler }
         // A password librdkafka is sure to print: its own name, in its start-up line.
-        let configuration = try KafkaConfiguration.fromEnvironment([
-            "KAFKA_ENDPOINT": "127.0.0.1:1", "KAFKA_AUTH": "scram-sha-512", "KAFKA_USERNAME": "alice",
-            "KAFKA_PASSWORD": "librdkafka", "KAFKA_CONFIG_DEBUG": "generic",
-        ])
+        let configuration = KafkaConfiguration(
+            bootstrapServers: "127.0.0.1:1", tls: KafkaConfiguration.TLS(),
+            sasl: .scramSHA512(KafkaConfiguration.UserCredentials(username: "alice", password: "librdkafka")),
+            properties: [("debug", "generic")])
         _ = try KafkaAdmin(configuration: configuration, logger: logger)
         let lines = handler.entries.map(\.1)
         #expect(lines.contains { $0.contains("<redacted> v2.") }, "the start-up line, masked")

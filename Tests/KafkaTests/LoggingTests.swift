@@ -27,7 +27,7 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
         let handler = CapturingLogHandler()
         let logger = Logger(label: "LoggingTests") { _ in handler }
         // Nothing listens on port 1: librdkafka logs the refused connection.
-        let configuration = try KafkaConfiguration.fromEnvironment(["KAFKA_ENDPOINT": "127.0.0.1:1"])
+        let configuration = KafkaConfiguration(bootstrapServers: "127.0.0.1:1")
         let producer = try KafkaProducer(configuration: configuration, logger: logger)
         let reports = producer.send(topic: "t", records: [OutgoingRecord(value: [1])], deadline: .now.advanced(by: .seconds(2)))
         #expect(reports.first?.error?.isTimeout == true)

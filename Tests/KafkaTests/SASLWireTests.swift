@@ -1,5 +1,7 @@
+import AWSCredentials
 import Foundation
 import Kafka
+import MSKIAMAuth
 import Logging
 import TestSupport
 import Testing
@@ -11,20 +13,28 @@ import Testing
     static let secretKey = "wireTestSecretKey/K7MDENG+bPxRfiCYEXAMPLE"
     static let sessionToken = "wire-test-session-token/with+chars=="
 
-    private func iamEnvironment(_ broker: FakeSASLBroker, caFile: Bool = true) -> [String: String] {
-        var env = [
-            "KAFKA_ENDPOINT": broker.bootstrapServer, "KAFKA_AUTH": "iam", "AWS_REGION": Self.region,
-            "AWS_ACCESS_KEY_ID": Self.accessKeyID, "AWS_SECRET_ACCESS_KEY": Self.secretKey,
-            "AWS_SESSION_TOKEN": Self.sessionToken, "HOME": "/nonexistent",
-        ]
-        if caFile { env["KAFKA_CA_FILE"] = broker.caFile }
-        return env
+    /// MSK IAM over TLS, with credentials from the given variables.
+    static func iamConfiguration(
+        _ bootstrapServers: String, caFile: String?, credentialVariables: [String: String]
+    ) throws -> KafkaConfiguration {
+        let chain = DefaultCredentialChain(environment: credentialVariables.merging(["HOME": "/nonexistent"]) { current, _ in current })
+        let provider = try MSKAuthTokenProvider(region: region, credentials: chain)
+        return KafkaConfiguration(
+            bootstrapServers: bootstrapServers,
+            tls: KafkaConfiguration.TLS(trustRoots: caFile.map { .pemFile(path: $0) } ?? .systemDefault),
+            sasl: .mskIAM(MSKIAMAuthentication(tokenProvider: provider)))
+    }
+
+    private func iamConfiguration(_ broker: FakeSASLBroker, caFile: Bool = true) throws -> KafkaConfiguration {
+        try Self.iamConfiguration(broker.bootstrapServer, caFile: caFile ? broker.caFile : nil, credentialVariables: [
+            "AWS_ACCESS_KEY_ID": Self.accessKeyID, "AWS_SECRET_ACCESS_KEY": Self.secretKey, "AWS_SESSION_TOKEN": Self.sessionToken,
+        ])
     }
 
     @Test func iamSendsOAuthBearerWithAnMSKTokenOverVerifiedTLS() throws {
         let broker = try FakeSASLBroker()
         defer { broker.stop() }
-        let configuration = try KafkaConfiguration.fromEnvironment(iamEnvironment(broker))
+        let configuration = try iamConfiguration(broker)
         let admin = try KafkaAdmin(configuration: configuration, logger: Logger(label: "SASLWireTests"))
         let started = Date()
         // The broker accepts the token and answers Metadata without the topic: authentication
@@ -52,10 +62,7 @@ import Testing
     }
 
     @Test func withoutCredentialsTheRequestFailsAsAnAuthenticationErrorNamingTheSources() throws {
-        let configuration = try KafkaConfiguration.fromEnvironment([
-            "KAFKA_ENDPOINT": "localhost:1", "KAFKA_AUTH": "iam", "AWS_REGION": Self.region, "HOME": "/nonexistent",
-            "AWS_SESSION_TOKEN": Self.sessionToken,
-        ])
+        let configuration = try Self.iamConfiguration("localhost:1", caFile: nil, credentialVariables: ["AWS_SESSION_TOKEN": Self.sessionToken])
         let admin = try KafkaAdmin(configuration: configuration, logger: Logger(label: "SASLWireTests"))
         let error = #expect(throws: KafkaError.self) {
             try admin.topicMetadata("wire-topic", deadline: .now.advanced(by: .seconds(2)))
@@ -93,7 +100,7 @@ import Testing
     @Test func withoutTheBrokersCATheHandshakeFailsAndNoSASLFrameIsSent() throws {
         let broker = try FakeSASLBroker()
         defer { broker.stop() }
-        let configuration = try KafkaConfiguration.fromEnvironment(iamEnvironment(broker, caFile: false))
+        let configuration = try iamConfiguration(broker, caFile: false)
         let admin = try KafkaAdmin(configuration: configuration, logger: Logger(label: "SASLWireTests"))
         #expect(throws: KafkaError.self) {
             try admin.topicMetadata("wire-topic", deadline: .now.advanced(by: .seconds(3)))
@@ -105,10 +112,9 @@ import Testing
     @Test func scramSendsItsMechanismAndReportsTheRefusal() throws {
         let broker = try FakeSASLBroker(mechanism: "SCRAM-SHA-512")
         defer { broker.stop() }
-        let configuration = try KafkaConfiguration.fromEnvironment([
-            "KAFKA_ENDPOINT": broker.bootstrapServer, "KAFKA_AUTH": "scram-sha-512", "KAFKA_CA_FILE": broker.caFile,
-            "KAFKA_USERNAME": "alice", "KAFKA_PASSWORD": "scram-wire-password-1234",
-        ])
+        let configuration = KafkaConfiguration(
+            bootstrapServers: broker.bootstrapServer, tls: KafkaConfiguration.TLS(trustRoots: .pemFile(path: broker.caFile)),
+            sasl: .scramSHA512(KafkaConfiguration.UserCredentials(username: "alice", password: "scram-wire-password-1234")))
         let admin = try KafkaAdmin(configuration: configuration, logger: Logger(label: "SASLWireTests"))
         let started = Date()
         let error = #expect(throws: KafkaError.self) {

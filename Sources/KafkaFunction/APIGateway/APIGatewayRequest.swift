@@ -94,12 +94,18 @@ struct HTTPProblem: Error {
     var status: Int
     var message: String
     var headers: [(String, String)] = []
+    /// The body's `error_code`: the status, or a Kafka REST proxy code such as 40401 (topic not found).
+    var errorCode: Int
 
-    init(_ status: Int, _ message: String, headers: [(String, String)] = []) {
+    init(_ status: Int, _ message: String, headers: [(String, String)] = [], errorCode: Int? = nil) {
         self.status = status
         self.message = message
         self.headers = headers
+        self.errorCode = errorCode ?? status
     }
+
+    /// The Kafka REST proxy's answer for a topic that does not exist.
+    static let topicNotFound = HTTPProblem(404, "Topic not found.", errorCode: 40401)
 }
 
 extension JSONValue {

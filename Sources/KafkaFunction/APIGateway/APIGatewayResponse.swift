@@ -17,7 +17,7 @@ struct APIGatewayResponse {
 
     static func problem(_ problem: HTTPProblem) -> APIGatewayResponse {
         let body = JSONWriter.serialize(.object([
-            ("error_code", .integer(problem.status)),
+            ("error_code", .integer(problem.errorCode)),
             ("message", .string(problem.message)),
         ]))
         return APIGatewayResponse(status: problem.status, body: body, extraHeaders: problem.headers)

@@ -3,21 +3,25 @@ import PostgresSink
 
 /// The REST routes, shaped after the Kafka REST proxy v2 where it has an equivalent:
 ///
-///     POST /topics/{topic}           produce a REST-proxy v2 body {"records":[...]}
+///     POST /topics/{topic}           produce a REST-proxy v2 body {"records":[...]} to an existing topic
 ///     GET  /topics/{topic}/records   consume (query: from, partition, group_id, max_records, timeout_ms)
 ///     GET  /topics/{topic}/offsets   earliest and latest offsets
 ///     GET  /topics                   topic names
 ///     GET  /topics/{topic}/rows      rows the PostgreSQL sink stored (query: key, limit, after_offset)
 ///
-/// A client mistake is a 4xx answer, never a function error.
+/// A client mistake is a 4xx answer, never a function error. API callers never create topics
+/// (a missing topic is the REST proxy's 404, error code 40401) and use only consumer groups
+/// under their own prefix (`CallerLimits`).
 enum APIGatewayRouter {
     static func handle(
-        _ request: APIGatewayRequest, clients: KafkaClients, sink: PostgresSink? = nil, deadline: ContinuousClock.Instant,
+        _ request: APIGatewayRequest, clients: KafkaClients, limits: CallerLimits, sink: PostgresSink? = nil,
+        deadline: ContinuousClock.Instant,
         traceID: String?, metrics: inout InvocationMetrics
     ) -> [UInt8] {
         let response: APIGatewayResponse
         do {
             let route = try resolve(request)
+            try limits.checkAPIGroup(route.groupID)
             metrics.action = route.actionName
             metrics.topic = route.topic
             let started = ContinuousClock.now
@@ -100,6 +104,8 @@ enum APIGatewayRouter {
                 metrics.bytesConsumed = answer.recordBytes
                 return .json(200, answer.body)
             }
+        } catch let error as FunctionError where error.kind == .topicNotFound {
+            throw HTTPProblem.topicNotFound
         } catch let error as FunctionError {
             throw HTTPProblem(status(for: error), error.errorMessage)
         } catch let error as KafkaError {
@@ -175,6 +181,12 @@ enum APIGatewayRoute {
         case let .consume(options): options.topic
         case let .rows(query): query.topic
         }
+    }
+
+    /// The consumer group a consume names, which must be under the API callers' prefix.
+    var groupID: String? {
+        if case let .consume(options) = self { return options.groupID }
+        return nil
     }
 
     var usesKafka: Bool {

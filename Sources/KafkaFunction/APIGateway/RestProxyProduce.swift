@@ -19,7 +19,7 @@ enum RestProxyProduce {
         traceID: String?, metrics: inout InvocationMetrics
     ) throws -> APIGatewayResponse {
         let outcome = try ProduceAction.run(
-            ProduceRequest(topic: topic, records: .supplied(records), numPartitions: 3, replicationFactor: -1, createTopic: true),
+            ProduceRequest(topic: topic, records: .supplied(records), numPartitions: 1, replicationFactor: -1, createTopic: false),
             clients: clients, deadline: deadline, traceID: traceID)
         metrics.recordsProduced = outcome.reports.count - outcome.failed.count
         metrics.bytesProduced = outcome.deliveredBytes

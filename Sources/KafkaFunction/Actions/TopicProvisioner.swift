@@ -26,7 +26,7 @@ enum TopicProvisioner {
             return .existed
         }
         guard request.createTopic else {
-            throw FunctionError(.topicNotFound, "Topic '\(request.topic)' does not exist and 'create_topic' is false")
+            throw FunctionError(.topicNotFound, "Topic '\(request.topic)' does not exist and 'create_topic' is false (or \(CallerLimits.createTopicsVariable) is false)")
         }
         guard lookup.controllerIsABroker else {
             return .leftToBrokerAutoCreation

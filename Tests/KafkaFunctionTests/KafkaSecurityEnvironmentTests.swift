@@ -2,15 +2,17 @@ import Foundation
 import Kafka
 import Testing
 
+@testable import KafkaFunction
+
 /// `KAFKA_AUTH`, `KAFKA_TLS`, `KAFKA_CA_FILE`, `KAFKA_USERNAME`, `KAFKA_PASSWORD`, `AWS_REGION`, `KAFKA_IAM_REGION`.
-@Suite struct SecurityConfigurationTests {
+@Suite struct KafkaSecurityEnvironmentTests {
     static let password = "pw-Sup3r-Secret-9f2c"
 
-    private func load(_ env: [String: String]) throws(KafkaConfigurationError) -> KafkaConfiguration {
-        try KafkaConfiguration.fromEnvironment(env.merging(["KAFKA_ENDPOINT": "b-1.example:9096"]) { current, _ in current })
+    private func load(_ env: [String: String]) throws(ConfigurationError) -> KafkaConfiguration {
+        try loadKafkaConfiguration(env.merging(["KAFKA_ENDPOINT": "b-1.example:9096"]) { current, _ in current })
     }
 
-    private func failure(_ env: [String: String]) -> KafkaConfigurationError? {
+    private func failure(_ env: [String: String]) -> ConfigurationError? {
         do {
             _ = try load(env)
             return nil
@@ -26,26 +28,30 @@ import Testing
     }
 
     @Test func noAuthenticationIsPlaintextUnlessTLSIsAskedFor() throws {
-        #expect(try load([:]).security == .plaintext)
-        #expect(try load(["KAFKA_AUTH": "none"]).security == .plaintext)
-        #expect(try load(["KAFKA_AUTH": " NONE ", "KAFKA_TLS": "true"]).security == KafkaSecurity(tls: true, authentication: .none))
+        for env in [[:], ["KAFKA_AUTH": "none"]] {
+            let configuration = try load(env)
+            #expect(configuration.tls == nil && configuration.sasl == nil)
+        }
+        let tls = try load(["KAFKA_AUTH": " NONE ", "KAFKA_TLS": "true"])
+        #expect(tls.tls == KafkaConfiguration.TLS(trustRoots: .systemDefault))
+        #expect(tls.sasl == nil)
     }
 
     @Test func iamUsesTLSAndTheRegion() throws {
-        let security = try load(["KAFKA_AUTH": "iam", "AWS_REGION": "eu-west-1"]).security
-        #expect(security.tls)
-        guard case .mskIAM(let iam) = security.authentication else {
-            Issue.record("expected MSK IAM, got \(security.authentication)")
+        let security = try load(["KAFKA_AUTH": "iam", "AWS_REGION": "eu-west-1"])
+        #expect(security.tls != nil)
+        guard case .mskIAM(let iam) = security.sasl else {
+            Issue.record("expected MSK IAM, got \(String(describing: security.sasl))")
             return
         }
         #expect(iam.region == "eu-west-1")
-        let overridden = try load(["KAFKA_AUTH": "iam", "AWS_REGION": "eu-west-1", "KAFKA_IAM_REGION": "us-east-2"]).security
-        guard case .mskIAM(let other) = overridden.authentication else {
+        let overridden = try load(["KAFKA_AUTH": "iam", "AWS_REGION": "eu-west-1", "KAFKA_IAM_REGION": "us-east-2"])
+        guard case .mskIAM(let other) = overridden.sasl else {
             Issue.record("expected MSK IAM")
             return
         }
         #expect(other.region == "us-east-2")
-        #expect(try load(["KAFKA_AUTH": "iam", "AWS_REGION": "eu-west-1", "KAFKA_TLS": "true"]).security.tls)
+        #expect(try load(["KAFKA_AUTH": "iam", "AWS_REGION": "eu-west-1", "KAFKA_TLS": "true"]).tls != nil)
     }
 
     @Test func iamErrorsNameTheVariable() {
@@ -59,15 +65,22 @@ import Testing
         #expect(failure(["KAFKA_AUTH": "iam", "AWS_REGION": "eu-west-1", "KAFKA_PASSWORD": Self.password])?.variable == "KAFKA_PASSWORD")
     }
 
-    @Test(arguments: [("plain", SASLMechanism.plain), ("scram-sha-256", .scramSHA256), ("SCRAM-SHA-512", .scramSHA512)])
-    func saslMechanismsReadUserAndPasswordAndDefaultToTLS(name: String, mechanism: SASLMechanism) throws {
-        let security = try load(["KAFKA_AUTH": name, "KAFKA_USERNAME": "alice", "KAFKA_PASSWORD": Self.password]).security
-        #expect(security == KafkaSecurity(
-            tls: true, authentication: .sasl(SASLCredentials(mechanism: mechanism, username: "alice", password: Self.password))))
-        #expect(security.warnings.isEmpty)
+    @Test(arguments: ["plain", "scram-sha-256", "SCRAM-SHA-512"])
+    func saslMechanismsReadUserAndPasswordAndDefaultToTLS(name: String) throws {
+        let credentials = KafkaConfiguration.UserCredentials(username: "alice", password: Self.password)
+        let expected: KafkaConfiguration.SASL = switch name.lowercased() {
+        case "plain": .plain(credentials)
+        case "scram-sha-256": .scramSHA256(credentials)
+        default: .scramSHA512(credentials)
+        }
+        let security = try load(["KAFKA_AUTH": name, "KAFKA_USERNAME": "alice", "KAFKA_PASSWORD": Self.password])
+        #expect(security.sasl == expected)
+        #expect(security.sasl?.mechanismName == name.uppercased())
+        #expect(security.tls == KafkaConfiguration.TLS(trustRoots: .systemDefault))
+        #expect(security.securityWarnings.isEmpty)
         let clear = try load(["KAFKA_AUTH": name, "KAFKA_USERNAME": "alice", "KAFKA_PASSWORD": Self.password, "KAFKA_TLS": "false"])
-        #expect(clear.security.tls == false)
-        #expect(clear.security.warnings.isEmpty == (mechanism != .plain))
+        #expect(clear.tls == nil)
+        #expect(clear.securityWarnings.isEmpty == (name != "plain"))
     }
 
     @Test func saslErrorsNameTheVariable() {
@@ -89,8 +102,8 @@ import Testing
             try? FileManager.default.removeItem(atPath: good)
             try? FileManager.default.removeItem(atPath: empty)
         }
-        #expect(try load(["KAFKA_TLS": "true", "KAFKA_CA_FILE": good]).security.caFile == good)
-        #expect(try load(["KAFKA_AUTH": "iam", "AWS_REGION": "us-east-1", "KAFKA_CA_FILE": good]).security.caFile == good)
+        #expect(try load(["KAFKA_TLS": "true", "KAFKA_CA_FILE": good]).tls?.trustRoots == .pemFile(path: good))
+        #expect(try load(["KAFKA_AUTH": "iam", "AWS_REGION": "us-east-1", "KAFKA_CA_FILE": good]).tls?.trustRoots == .pemFile(path: good))
         for bad in ["/nonexistent/ca.pem", empty, FileManager.default.temporaryDirectory.path] {
             let error = failure(["KAFKA_TLS": "true", "KAFKA_CA_FILE": bad])
             #expect(error?.variable == "KAFKA_CA_FILE", "\(bad): \(String(describing: error))")
@@ -107,7 +120,7 @@ import Testing
     func passthroughMayNotWeakenTLSOrSASL(variable: String) {
         let error = failure(["KAFKA_TLS": "true", variable: "false"])
         #expect(error?.variable == variable)
-        #expect(error?.message.contains("may not set") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("not a client tuning property") == true, "\(String(describing: error))")
     }
 
     @Test func verificationOverridesExplainThatVerificationStaysOn() {
@@ -133,6 +146,6 @@ import Testing
         let loaded = try load(["KAFKA_AUTH": "scram-sha-256"].merging(withPassword) { current, _ in current })
         #expect(!String(describing: loaded).contains(Self.password))
         #expect(!String(reflecting: loaded).contains(Self.password))
-        #expect(!"\(loaded.security.authentication)".contains(Self.password))
+        #expect(!"\(String(describing: loaded.sasl))".contains(Self.password))
     }
 }
