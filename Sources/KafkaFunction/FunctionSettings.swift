@@ -11,6 +11,8 @@ struct FunctionSettings {
     var metrics: EmbeddedMetricFormat?
     /// `LAMBDA_KAFKA_TRACE_HEADER=true`: produced records carry the invocation's trace id.
     var traceHeader = false
+    /// `CORS_ALLOW_ORIGIN`: the CORS headers of API answers.
+    var cors: CORSPolicy?
 
     init(environment: [String: String]) throws(FunctionError) {
         if let text = environment[Self.safetyMarginVariable] {
@@ -38,6 +40,7 @@ struct FunctionSettings {
         case "true", "1": traceHeader = true
         default: throw Self.invalid(Self.traceHeaderVariable, "must be true or false")
         }
+        cors = try CORSPolicy(environment: environment)
     }
 
     private static func invalid(_ variable: String, _ reason: String) -> FunctionError {

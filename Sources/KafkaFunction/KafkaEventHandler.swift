@@ -47,10 +47,12 @@ public struct KafkaEventHandler: LambdaHandler {
         if APIGatewayRequest.isAPIGatewayEvent(document) {
             do {
                 let request = try APIGatewayRequest.decode(document)
-                return APIGatewayRouter.handle(request, clients: clients, deadline: deadline, traceID: traceID, metrics: &metrics)
+                return APIGatewayRouter.handle(
+                    request, clients: clients, deadline: deadline, traceID: traceID, cors: settings.cors,
+                    logger: context.logger, metrics: &metrics)
             } catch {
                 metrics.errorType = "HTTP.\(error.status)"
-                return APIGatewayResponse.problem(error).serialized()
+                return APIGatewayResponse.problem(error).serialized(cors: settings.cors)
             }
         }
         let request = try EventDecoder.decode(document)

@@ -10,10 +10,14 @@ final class KafkaEndToEnd: Sendable {
 
     let cluster: LocalKafkaCluster
     let emulator: EmulatorHarness
+    /// The function's `CORS_ALLOW_ORIGIN`: API answers must name it.
+    static let corsOrigin = "https://app.example.com"
 
     init(timeoutSeconds: Double = 60) throws {
         cluster = try LocalKafkaCluster(brokers: 3)
-        emulator = try EmulatorHarness(environment: ["KAFKA_ENDPOINT": cluster.bootstrapServers], timeoutSeconds: timeoutSeconds)
+        emulator = try EmulatorHarness(
+            environment: ["KAFKA_ENDPOINT": cluster.bootstrapServers, "CORS_ALLOW_ORIGIN": Self.corsOrigin],
+            timeoutSeconds: timeoutSeconds)
     }
 
     /// The suite's environment; fails the test when the suite lacks the `.kafkaEndToEnd` trait.
