@@ -61,7 +61,7 @@ import Testing
 
     /// Local address of every listening TCP/IPv4 socket, by port, from /proc/net/tcp.
     static func listeningIPv4Sockets() throws -> [Int: String] {
-        let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+        let table = try readWholeFile("/proc/net/tcp")
         var result: [Int: String] = [:]
         for line in table.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ")
@@ -75,4 +75,20 @@ import Testing
         }
         return result
     }
+}
+
+/// procfs files report size 0 and are produced page by page: read until end of file.
+private func readWholeFile(_ path: String) throws -> String {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw EmulatorHarnessError("cannot open \(path)") }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else { break }
+        bytes.append(contentsOf: chunk[0..<count])
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
