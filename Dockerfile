@@ -6,14 +6,22 @@
 #
 # In Lambda the image's ENTRYPOINT is the custom runtime's bootstrap. Outside Lambda (no
 # AWS_LAMBDA_RUNTIME_API) the bootstrap hands over to the bundled Runtime API emulator, which
-# listens on 8080 and runs the bootstrap under it, like AWS base images with the RIE.
+# serves invocations on 8080 and runs the bootstrap under it, like AWS base images with the RIE;
+# the Runtime API and the emulator's admin routes listen on 127.0.0.1 only, inside the container.
+
+# Supply chain: Debian package versions are pinned (`name=version`, the bookworm and
+# bookworm-security versions of the day they were pinned), so every build installs the same
+# ones. Base images are named by tag; `scripts/pin-base-images` rewrites them to
+# `tag@sha256:digest` from the registry (it needs registry access). Update procedure:
+# docs/security.md, "Updating the image's pins".
 
 # Build: the official Swift image on the same Debian release as the run stage, so the
 # system libraries linked here are the ones installed there.
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        librdkafka-dev libcurl4-openssl-dev libpq-dev pkg-config \
+        librdkafka-dev=2.0.2-1 libcurl4-openssl-dev=7.88.1-10+deb12u15 libpq-dev=15.18-0+deb12u1 \
+        pkg-config=1.8.1-1 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Resolve dependencies in their own layer, so source edits reuse it.
@@ -28,7 +36,7 @@ RUN swift build -c release --static-swift-stdlib --product bootstrap \
 FROM debian:bookworm-slim
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        librdkafka1 libcurl4 libpq5 ca-certificates \
+        librdkafka1=2.0.2-1 libcurl4=7.88.1-10+deb12u15 libpq5=15.18-0+deb12u1 ca-certificates=20250419~deb12u2 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --user-group --uid 10001 --home-dir /var/task --no-create-home \
         --shell /usr/sbin/nologin lambda

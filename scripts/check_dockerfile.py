@@ -6,6 +6,8 @@
                                            # checks every shared library it needs is installed
                                            # by the run stage's packages (ldd, dpkg -S, apt-cache)
     scripts/check_dockerfile.py --binary B # the same library check for an already built binary
+    scripts/check_dockerfile.py --require-digests  # a base image without @sha256: digest fails
+                                           # (without it, that is a note: see scripts/pin-base-images)
 
 Prints one line per check and ends with `check-dockerfile: N passed, M failed`; exits 1 on any failure.
 Child processes are started directly (argument lists), never through a shell.
@@ -50,6 +52,7 @@ class Stage:
     base: str
     name: str
     instructions: list = field(default_factory=list)
+    digest: str = ""  # the `@sha256:...` part of the FROM reference, if any
 
     def all(self, keyword):
         return [i for i in self.instructions if i.keyword == keyword]
@@ -82,7 +85,8 @@ def parse_stages(text):
         if instruction.keyword == "FROM":
             words = [w for w in instruction.arguments.split() if not w.startswith("--")]
             name = words[2] if len(words) == 3 and words[1].lower() == "as" else ""
-            stages.append(Stage(base=words[0], name=name))
+            base, _, digest = words[0].partition("@")
+            stages.append(Stage(base=base, name=name, digest=digest))
         elif stages:
             stages[-1].instructions.append(instruction)
     return stages
@@ -108,14 +112,19 @@ def strip_assignments(command):
 
 
 def apt_installs(stage):
-    """(packages, options, the whole RUN's commands) of each `apt-get install` in the stage."""
+    """(packages, options, the whole RUN's commands) of each `apt-get install` in the stage;
+    packages maps each name to its pinned version (`name=version`), or None when unpinned."""
     found = []
     for run in stage.all("RUN"):
         commands = [strip_assignments(c) for c in shell_commands(run.arguments)]
         for command in commands:
             if command[:2] == ["apt-get", "install"]:
                 options = {w for w in command[2:] if w.startswith("-")}
-                packages = {w for w in command[2:] if not w.startswith("-")}
+                packages = {}
+                for word in command[2:]:
+                    if not word.startswith("-"):
+                        name, equals, version = word.partition("=")
+                        packages[name] = version if equals else None
                 found.append((packages, options, commands))
     return found
 
@@ -192,7 +201,7 @@ def local_swift_version():
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-def check_static(report, dockerfile_text, repo, swift_version=None):
+def check_static(report, dockerfile_text, repo, swift_version=None, require_digests=False):
     """Every check that reads files only. Returns the parsed stages for the build checks."""
     try:
         stages = parse_stages(dockerfile_text)
@@ -214,12 +223,23 @@ def check_static(report, dockerfile_text, repo, swift_version=None):
         report.check(image_version == swift_version, "build image's Swift version is the project's toolchain",
                      f"image {image_version}, local swift {swift_version}")
     report.check(run.base == "debian:bookworm-slim", "run stage is debian:bookworm-slim", run.base)
+    for stage, label in ((build, "build"), (run, "run")):
+        if stage.digest:
+            report.check(bool(re.fullmatch(r"sha256:[0-9a-f]{64}", stage.digest)),
+                         f"{label} stage base image digest is sha256:<64 hex digits>", stage.digest)
+        elif require_digests:
+            report.check(False, f"{label} stage base image is pinned by digest", f"FROM {stage.base}")
+        else:
+            report.note(f"{label} stage base image {stage.base} is not pinned by digest yet (scripts/pin-base-images)")
 
     for stage, expected, label in ((build, BUILD_PACKAGES, "build"), (run, RUNTIME_PACKAGES, "run")):
         installs = apt_installs(stage)
-        packages = set().union(*(p for p, _, _ in installs)) if installs else set()
+        packages = set().union(*(set(p) for p, _, _ in installs)) if installs else set()
         report.check(packages == expected, f"{label} stage installs exactly {sorted(expected)}",
                      f"installs {sorted(packages)}")
+        unpinned = sorted(name for p, _, _ in installs for name, version in p.items() if not version)
+        report.check(not unpinned, f"{label} stage pins every apt package's version (name=version)",
+                     f"unpinned: {unpinned}")
         for _, options, commands in installs:
             report.check("--no-install-recommends" in options and "-y" in options,
                          f"{label} stage apt-get install is -y --no-install-recommends", str(sorted(options)))
@@ -399,10 +419,12 @@ def main():
     parser.add_argument("--scratch-path", help="passed to swift build (default .build)")
     parser.add_argument("--binary", help="check this already built binary's libraries instead of building")
     parser.add_argument("--dockerfile", default=str(REPO / "Dockerfile"))
+    parser.add_argument("--require-digests", action="store_true", help="fail on a base image without a digest")
     arguments = parser.parse_args()
 
     report = Report()
-    parsed = check_static(report, Path(arguments.dockerfile).read_text(), REPO, local_swift_version())
+    parsed = check_static(report, Path(arguments.dockerfile).read_text(), REPO, local_swift_version(),
+                          arguments.require_digests)
     if arguments.binary:
         check_libraries(report, arguments.binary)
     elif arguments.build:

@@ -14,11 +14,15 @@ REPO = check_dockerfile.REPO
 DOCKERFILE = (REPO / "Dockerfile").read_text()
 
 
-def failures(dockerfile_text, swift_version=None):
+RUNTIME_INSTALL = "librdkafka1=2.0.2-1 libcurl4=7.88.1-10+deb12u15 libpq5=15.18-0+deb12u1 ca-certificates=20250419~deb12u2"
+DIGEST = "sha256:" + "0123456789abcdef" * 4
+
+
+def failures(dockerfile_text, swift_version=None, require_digests=False):
     report = check_dockerfile.Report()
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
-        check_dockerfile.check_static(report, dockerfile_text, REPO, swift_version)
+        check_dockerfile.check_static(report, dockerfile_text, REPO, swift_version, require_digests)
     return [line for line in output.getvalue().splitlines() if line.startswith("FAIL")]
 
 
@@ -28,8 +32,8 @@ def replaced(old, new):
 
 
 class CheckDockerfileTests(unittest.TestCase):
-    def assertCaught(self, dockerfile_text, expected_fragment, swift_version=None):
-        found = failures(dockerfile_text, swift_version)
+    def assertCaught(self, dockerfile_text, expected_fragment, swift_version=None, require_digests=False):
+        found = failures(dockerfile_text, swift_version, require_digests)
         self.assertTrue(any(expected_fragment in line for line in found),
                         f"expected a failure mentioning {expected_fragment!r}, got {found}")
 
@@ -46,13 +50,25 @@ class CheckDockerfileTests(unittest.TestCase):
         self.assertCaught(replaced("FROM debian:bookworm-slim", "FROM debian:trixie-slim"), "bookworm-slim")
 
     def test_extra_runtime_package(self):
-        self.assertCaught(replaced("librdkafka1 libcurl4 libpq5 ca-certificates", "librdkafka1 libcurl4 libpq5 ca-certificates curl"),
+        self.assertCaught(replaced(RUNTIME_INSTALL, RUNTIME_INSTALL + " curl=7.88.1-10+deb12u15"),
                           "run stage installs exactly")
 
+    def test_unpinned_package(self):
+        self.assertCaught(replaced("libcurl4=7.88.1-10+deb12u15 libpq5", "libcurl4 libpq5"), "run stage pins every apt package")
+        self.assertCaught(replaced("pkg-config=1.8.1-1", "pkg-config"), "build stage pins every apt package")
+
     def test_recommends_and_lists_kept(self):
-        text = replaced("librdkafka1 libcurl4 libpq5 ca-certificates \\\n    && rm -rf /var/lib/apt/lists/* \\\n",
-                        "librdkafka1 libcurl4 libpq5 ca-certificates \\\n")
+        text = replaced(RUNTIME_INSTALL + " \\\n    && rm -rf /var/lib/apt/lists/* \\\n", RUNTIME_INSTALL + " \\\n")
         self.assertCaught(text, "removes /var/lib/apt/lists")
+
+    def test_digest_pinned_bases_pass_and_malformed_digests_fail(self):
+        pinned = replaced("FROM swift:6.3-bookworm AS build", f"FROM swift:6.3-bookworm@{DIGEST} AS build")
+        pinned = pinned.replace("FROM debian:bookworm-slim", f"FROM debian:bookworm-slim@{DIGEST}")
+        self.assertEqual(failures(pinned, require_digests=True), [])
+        self.assertCaught(pinned.replace(DIGEST, "sha256:1234", 1), "digest is sha256:<64 hex digits>")
+
+    def test_missing_digest_fails_when_required(self):
+        self.assertCaught(DOCKERFILE, "base image is pinned by digest", require_digests=True)
 
     def test_debug_build(self):
         self.assertCaught(replaced("swift build -c release --static-swift-stdlib --product bootstrap",

@@ -12,8 +12,8 @@ import Foundation
 /// or `AWS_CONTAINER_AUTHORIZATION_TOKEN` as the `Authorization` header.
 struct ContainerCredentialSource: Sendable {
     static let name = "container endpoint"
-    /// Hosts botocore accepts over plain HTTP besides loopback addresses.
-    static let allowedHTTPHosts: Set<String> = ["169.254.170.2", "169.254.170.23", "[fd00:ec2::23]", "localhost"]
+    /// Credential answers are a few hundred bytes; a larger body is refused rather than buffered.
+    static let maxResponseBytes = 1 << 20
 
     let url: String
     let tokenFile: String?
@@ -30,7 +30,7 @@ struct ContainerCredentialSource: Sendable {
             }
             let host = parts.host.hasPrefix("[") ? String(parts.host.prefix { $0 != "]" }) + "]"
                 : String(parts.host.prefix { $0 != ":" })
-            guard parts.scheme == "https" || Self.allowedHTTPHosts.contains(host) || Self.isLoopback(host) else {
+            guard parts.scheme == "https" || ContainerEndpointHost.allowsPlainHTTP(host) else {
                 throw CredentialSourceError(
                     source: Self.name,
                     reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI host \(host) is neither loopback nor a container endpoint; use https")
@@ -44,8 +44,13 @@ struct ContainerCredentialSource: Sendable {
         self.timeout = timeout
     }
 
-    private static func isLoopback(_ host: String) -> Bool {
-        host == "[::1]" || (host.hasPrefix("127.") && host.split(separator: ".").count == 4)
+    /// A CR or LF would end the header line and start another one of the token's choosing (botocore refuses them too).
+    private static func headerValue(_ token: String, from variable: String) throws(CredentialSourceError) -> String {
+        guard !token.utf8.contains(where: { $0 == 0x0d || $0 == 0x0a || $0 == 0 }) else {
+            throw CredentialSourceError(
+                source: name, reason: "\(variable): the authorization token contains a line break or NUL; it is not a legal header value")
+        }
+        return token
     }
 
     private struct Response: Decodable {
@@ -58,17 +63,19 @@ struct ContainerCredentialSource: Sendable {
     func fetch() throws(CredentialSourceError) -> SigningCredentials {
         var headers: [(name: String, value: String)] = []
         if let tokenFile {
+            let fileToken: String
             do {
-                headers.append(("Authorization", try readSmallFile(tokenFile).trimmingSpaces()))
+                fileToken = try readSmallFile(tokenFile).trimmingSpaces()
             } catch {
                 throw CredentialSourceError(source: Self.name, reason: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: \(error)")
             }
+            headers.append(("Authorization", try Self.headerValue(fileToken, from: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")))
         } else if let token {
-            headers.append(("Authorization", token))
+            headers.append(("Authorization", try Self.headerValue(token, from: "AWS_CONTAINER_AUTHORIZATION_TOKEN")))
         }
         let response: HTTPResponse
         do {
-            let client = try CurlHTTPClient(options: .init(bypassProxy: true))
+            let client = try CurlHTTPClient(options: .init(bypassProxy: true, maxResponseBytes: Self.maxResponseBytes))
             response = try client.perform(HTTPRequest(method: "GET", url: url, headers: headers), timeout: timeout)
         } catch {
             throw CredentialSourceError(source: Self.name, reason: "request failed: \(error)")

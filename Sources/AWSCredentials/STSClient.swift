@@ -7,6 +7,8 @@ struct STSClient: Sendable {
     let endpoint: String
     let region: String
     let timeout: Duration
+    /// STS answers are a few kilobytes; a larger body is refused rather than buffered.
+    static let maxResponseBytes = 1 << 20
 
     init(environment: [String: String], region: String?, timeout: Duration) {
         let region = region ?? "us-east-1"
@@ -50,7 +52,7 @@ struct STSClient: Sendable {
         }
         let response: HTTPResponse
         do {
-            let client = try CurlHTTPClient()
+            let client = try CurlHTTPClient(options: .init(maxResponseBytes: Self.maxResponseBytes))
             response = try client.perform(HTTPRequest(method: "POST", url: request.url, headers: request.headers, body: body),
                                           timeout: timeout)
         } catch {

@@ -16,11 +16,14 @@ public final class CurlHTTPClient {
         public var verifyTLS: Bool
         /// A PEM bundle to trust instead of the system's.
         public var caFile: String?
+        /// Refuse (`isResponseTooLarge`) a response whose body, or whose header block, is larger; nil: no cap.
+        public var maxResponseBytes: Int?
 
-        public init(bypassProxy: Bool = false, verifyTLS: Bool = true, caFile: String? = nil) {
+        public init(bypassProxy: Bool = false, verifyTLS: Bool = true, caFile: String? = nil, maxResponseBytes: Int? = nil) {
             self.bypassProxy = bypassProxy
             self.verifyTLS = verifyTLS
             self.caFile = caFile
+            self.maxResponseBytes = maxResponseBytes
         }
     }
 
@@ -43,7 +46,7 @@ public final class CurlHTTPClient {
     /// - Parameter timeout: the bound on the whole transfer; `nil` waits forever (as `next` must).
     public func perform(_ request: HTTPRequest, timeout: Duration? = nil) throws(CurlHTTPError) -> HTTPResponse {
         curl_easy_reset(handle)
-        let collector = ResponseCollector()
+        let collector = ResponseCollector(limit: options.maxResponseBytes ?? Int.max)
         let unmanagedCollector = Unmanaged.passRetained(collector)
         defer { unmanagedCollector.release() }
 
@@ -69,12 +72,20 @@ public final class CurlHTTPClient {
         if let timeout {
             try check(cshim_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(max(1, timeout.milliseconds))), "TIMEOUT_MS")
         }
+        if let limit = options.maxResponseBytes {
+            // Refuses a declared Content-Length at once; the callbacks below catch undeclared sizes.
+            try check(cshim_curl_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limit)), "MAXFILESIZE_LARGE")
+        }
 
         let userdata = unmanagedCollector.toOpaque()
         try check(cshim_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, { data, size, count, userdata in
             guard let data, let userdata else { return 0 }
             let collector = Unmanaged<ResponseCollector>.fromOpaque(userdata).takeUnretainedValue()
             let length = size * count
+            guard collector.body.count + length <= collector.limit else {
+                collector.exceededLimit = true
+                return 0  // libcurl aborts the transfer
+            }
             data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
                 collector.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
             }
@@ -85,6 +96,11 @@ public final class CurlHTTPClient {
             guard let data, let userdata else { return 0 }
             let collector = Unmanaged<ResponseCollector>.fromOpaque(userdata).takeUnretainedValue()
             let length = size * count
+            collector.headerBytes += length
+            guard collector.headerBytes <= collector.limit else {
+                collector.exceededLimit = true
+                return 0
+            }
             data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
                 collector.addHeaderLine(UnsafeBufferPointer(start: bytes, count: length))
             }
@@ -114,6 +130,11 @@ public final class CurlHTTPClient {
             }
             return curl_easy_perform(handle)
         }
+        if collector.exceededLimit || code == CURLE_FILESIZE_EXCEEDED {
+            throw CurlHTTPError(
+                code: Int32(CURLE_FILESIZE_EXCEEDED.rawValue),
+                message: "the response is larger than \(options.maxResponseBytes ?? 0) bytes; refused")
+        }
         try check(code, "perform")
 
         var status = 0
@@ -142,8 +163,15 @@ private enum CurlGlobal {
 }
 
 private final class ResponseCollector {
+    let limit: Int
     var body: [UInt8] = []
     var headers: [(name: String, value: String)] = []
+    var headerBytes = 0
+    var exceededLimit = false
+
+    init(limit: Int) {
+        self.limit = limit
+    }
 
     func addHeaderLine(_ line: UnsafeBufferPointer<UInt8>) {
         let text = String(decoding: line, as: UTF8.self)

@@ -54,6 +54,11 @@ public struct CurlHTTPError: Error, Sendable, CustomStringConvertible {
             .contains { code == Int32($0.rawValue) }
     }
 
+    /// The response was larger than `Options.maxResponseBytes`.
+    public var isResponseTooLarge: Bool {
+        code == Int32(CURLE_FILESIZE_EXCEEDED.rawValue)
+    }
+
     public var isTimeout: Bool {
         code == Int32(CURLE_OPERATION_TIMEDOUT.rawValue)
     }

@@ -13,6 +13,8 @@ struct FunctionSettings {
     var traceHeader = false
     /// What direct events and HTTP API callers may do beyond reading and writing records.
     var callerLimits = CallerLimits()
+    /// `CORS_ALLOW_ORIGIN`: the CORS headers of API answers.
+    var cors: CORSPolicy?
 
     init(environment: [String: String]) throws(FunctionError) {
         do {
@@ -40,5 +42,6 @@ struct FunctionSettings {
         }
         traceHeader = try environment.flag(Self.traceHeaderVariable, default: false, acceptsDigits: true)
         callerLimits = try CallerLimits(environment)
+        cors = try CORSPolicy(environment)
     }
 }

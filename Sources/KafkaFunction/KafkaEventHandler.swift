@@ -60,10 +60,10 @@ public struct KafkaEventHandler: LambdaHandler {
                 let request = try APIGatewayRequest.decode(document)
                 return APIGatewayRouter.handle(
                     request, clients: clients, limits: settings.callerLimits, sink: sink, deadline: deadline,
-                    traceID: traceID, metrics: &metrics)
+                    traceID: traceID, cors: settings.cors, logger: context.logger, metrics: &metrics)
             } catch {
                 metrics.errorType = "HTTP.\(error.status)"
-                return APIGatewayResponse.problem(error).serialized()
+                return APIGatewayResponse.problem(error).serialized(cors: settings.cors)
             }
         }
         let request = try EventDecoder.decode(document)

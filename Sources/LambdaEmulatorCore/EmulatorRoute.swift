@@ -19,6 +19,12 @@ public enum EmulatorRoute: Equatable, Sendable {
         case get, post, delete
     }
 
+    /// The listener a route is served on: only invocations may come from beyond loopback.
+    public var listener: EmulatorListener {
+        if case .invoke = self { return .invocations }
+        return .runtime
+    }
+
     /// Returns nil for anything the emulator does not serve (the server answers 404).
     public init?(method: String, uri: String) {
         let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
@@ -50,4 +56,13 @@ public enum EmulatorRoute: Equatable, Sendable {
             return nil
         }
     }
+}
+
+/// The emulator's two listening sockets, split as the Runtime Interface Emulator splits them.
+public enum EmulatorListener: Sendable {
+    /// The Invoke API, on `--host`/`--port` (0.0.0.0:8080 in the image).
+    case invocations
+    /// The Runtime API and the `/_emulator/*` admin routes, on 127.0.0.1 only: whoever reaches
+    /// them can read pending events, forge answers and inject faults.
+    case runtime
 }

@@ -70,9 +70,14 @@ final class Emulator: @unchecked Sendable {
         stoppedPromise.succeed(())
     }
 
-    func handle(_ request: EmulatorRequest, channel: Channel) -> EventLoopFuture<EmulatorResponse> {
+    /// Serves `request` if its route belongs to `listener`; anything else is a 404, as if it did not exist.
+    func handle(
+        _ request: EmulatorRequest, channel: Channel, on listener: EmulatorListener
+    ) -> EventLoopFuture<EmulatorResponse> {
         loop.preconditionInEventLoop()
-        guard let route = EmulatorRoute(method: request.head.method.rawValue, uri: request.head.uri) else {
+        guard let route = EmulatorRoute(method: request.head.method.rawValue, uri: request.head.uri),
+              route.listener == listener
+        else {
             return loop.makeSucceededFuture(.error(.notFound, EmulatorErrors.notFound))
         }
         switch route {

@@ -18,12 +18,14 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private let emulator: Emulator
+    private let listener: EmulatorListener
     private let bodyLimit: Int
     private let connectionLimit: Int
     private var state = State.idle
 
-    init(emulator: Emulator, bodyLimit: Int, connectionLimit: Int) {
+    init(emulator: Emulator, listener: EmulatorListener, bodyLimit: Int, connectionLimit: Int) {
         self.emulator = emulator
+        self.listener = listener
         self.bodyLimit = bodyLimit
         self.connectionLimit = connectionLimit
     }
@@ -63,7 +65,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         let channel = context.channel
         let keepAlive = request.head.isKeepAlive
         let version = request.head.version
-        emulator.handle(request, channel: channel).whenComplete { result in
+        emulator.handle(request, channel: channel, on: listener).whenComplete { result in
             let response: EmulatorResponse
             switch result {
             case .success(let value): response = value

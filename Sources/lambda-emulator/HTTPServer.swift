@@ -1,10 +1,13 @@
+import LambdaEmulatorCore
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// The single listening socket serving the Invoke API, the Runtime API and the admin endpoints.
+/// One listening socket of the emulator; `listener` says which routes it serves (the others answer 404).
 enum HTTPServer {
-    static func bind(host: String, port: Int, group: EventLoopGroup, emulator: Emulator) throws -> Channel {
+    static func bind(
+        host: String, port: Int, listener: EmulatorListener, group: EventLoopGroup, emulator: Emulator
+    ) throws -> Channel {
         try ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -13,7 +16,7 @@ enum HTTPServer {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(
-                        HTTPRequestHandler(emulator: emulator, bodyLimit: Emulator.bodyLimit,
+                        HTTPRequestHandler(emulator: emulator, listener: listener, bodyLimit: Emulator.bodyLimit,
                                            connectionLimit: Emulator.connectionBodyLimit))
                 }
             }

@@ -12,15 +12,25 @@ struct LambdaEmulatorCommand: ParsableCommand {
         discussion: """
             Invoke like the Runtime Interface Emulator:
               curl -d '{}' http://127.0.0.1:8080/2015-03-31/functions/function/invocations
+            The Invoke API listens on --host/--port. The Runtime API and the admin routes listen
+            on 127.0.0.1:--runtime-api-port only (the bootstrap's AWS_LAMBDA_RUNTIME_API), as RIE
+            keeps its Runtime API on loopback; both addresses are printed at start.
             Admin: GET /_emulator/status; GET|POST|DELETE /_emulator/faults with
               {"next_delay_ms": N, "response_status": S, "count": K}
             """)
 
-    @Option(help: "The port to listen on; 0 picks a free one.")
+    /// The Runtime API and the admin routes are never served beyond this address.
+    static let runtimeAPIHost = "127.0.0.1"
+
+    @Option(help: "The port the Invoke API listens on; 0 picks a free one.")
     var port = 8080
 
-    @Option(help: "The address to listen on.")
+    @Option(help: "The address the Invoke API listens on (0.0.0.0 in the container image).")
     var host = "127.0.0.1"
+
+    @Option(name: .customLong("runtime-api-port"),
+            help: "The loopback port of the Runtime API and admin routes; 0 picks a free one.")
+    var runtimeAPIPort = 0
 
     @Option(help: "Invocation timeout in seconds (default: AWS_LAMBDA_FUNCTION_TIMEOUT, else 300).")
     var timeout: Double?
@@ -38,6 +48,9 @@ struct LambdaEmulatorCommand: ParsableCommand {
         guard (0...65535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535")
         }
+        guard (0...65535).contains(runtimeAPIPort) else {
+            throw ValidationError("--runtime-api-port must be between 0 and 65535")
+        }
         if let timeout, !(timeout > 0 && timeout <= 86_400) {
             throw ValidationError("--timeout must be a positive number of seconds")
         }
@@ -53,26 +66,26 @@ struct LambdaEmulatorCommand: ParsableCommand {
         let arguments = bootstrapArguments
         let emulator = Emulator(loop: loop, configuration: EmulatorConfiguration(
             bootstrapArguments: arguments, environment: [:], timeoutSeconds: timeoutSeconds))
-        let server = try HTTPServer.bind(host: host, port: port, group: group, emulator: emulator)
+        let runtimeServer = try HTTPServer.bind(
+            host: Self.runtimeAPIHost, port: runtimeAPIPort, listener: .runtime, group: group, emulator: emulator)
+        let runtimeAddress = "\(Self.runtimeAPIHost):\(runtimeServer.localAddress?.port ?? runtimeAPIPort)"
+        let server = try HTTPServer.bind(host: host, port: port, listener: .invocations, group: group, emulator: emulator)
         let boundPort = server.localAddress?.port ?? port
-        let runtimeHost = switch host {
-        case "0.0.0.0", "::": "127.0.0.1"
-        case _ where host.contains(":"): "[\(host)]"
-        default: host
-        }
         let taskRoot = URL(fileURLWithPath: arguments[0]).standardizedFileURL.deletingLastPathComponent().path
         // The bootstrap's environment names the bound port, so it is only known now.
         let environment = LambdaEnvironment.make(
-            inherited: inherited, runtimeAPI: "\(runtimeHost):\(boundPort)", timeoutSeconds: timeoutSeconds,
-            taskRoot: taskRoot)
+            inherited: inherited, runtimeAPI: runtimeAddress, timeoutSeconds: timeoutSeconds, taskRoot: taskRoot)
 
         let signalSources = installSignalHandlers(emulator)
         // Started before the line is printed: an invocation that follows the line at once must
         // find the environment (and the first bootstrap) in place.
         try loop.submit { emulator.start(environment: environment) }.wait()
+        // The Invoke API line comes last: callers take it as the sign that the emulator is ready.
+        writeLine("lambda-emulator runtime API and admin routes on \(runtimeAddress)", to: STDOUT_FILENO)
         writeLine("lambda-emulator listening on \(host):\(boundPort)", to: STDOUT_FILENO)
         try emulator.stopped.wait()
         try? server.close().wait()
+        try? runtimeServer.close().wait()
         signalSources.forEach { $0.cancel() }
         try group.syncShutdownGracefully()
         log("stopped")

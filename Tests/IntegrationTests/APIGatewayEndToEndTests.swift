@@ -70,8 +70,9 @@ import Testing
         let isBase64 = proxy.bool("isBase64Encoded") ?? false
         let text = proxy.string("body") ?? ""
         let body = isBase64 ? try #require(Data(base64Encoded: text), sourceLocation: sourceLocation) : Data(text.utf8)
-        // Every answer allows browsers to call the API.
-        #expect(headers["Access-Control-Allow-Origin"] == "*", sourceLocation: sourceLocation)
+        // Every answer allows browsers on the configured origin (CORS_ALLOW_ORIGIN) to call the API.
+        #expect(headers["Access-Control-Allow-Origin"] == KafkaEndToEnd.corsOrigin, sourceLocation: sourceLocation)
+        #expect(headers["Vary"] == "Origin", sourceLocation: sourceLocation)
         #expect(headers["Access-Control-Allow-Methods"]?.contains("OPTIONS") == true, sourceLocation: sourceLocation)
         #expect(headers["Access-Control-Allow-Headers"]?.contains("Content-Type") == true, sourceLocation: sourceLocation)
         return HTTPAnswer(status: status, headers: headers, body: body)

@@ -13,11 +13,15 @@ final class KafkaEndToEnd: Sendable {
     let broker: any RunningBroker
     let emulator: EmulatorHarness
     var engine: BrokerEngine { broker.engine }
+    /// The function's `CORS_ALLOW_ORIGIN`: API answers must name it.
+    static let corsOrigin = "https://app.example.com"
 
     init(engine: BrokerEngine, timeoutSeconds: Double = 60) throws {
         broker = try engine.start()
         do {
-            emulator = try EmulatorHarness(environment: ["KAFKA_ENDPOINT": broker.bootstrapServers], timeoutSeconds: timeoutSeconds)
+            emulator = try EmulatorHarness(
+                environment: ["KAFKA_ENDPOINT": broker.bootstrapServers, "CORS_ALLOW_ORIGIN": Self.corsOrigin],
+                timeoutSeconds: timeoutSeconds)
         } catch {
             broker.stop()
             throw error

@@ -20,7 +20,9 @@ final class PostgresSinkEndToEndTests {
     /// A bootstrap whose sink writes this suite's database.
     func emulator(_ environment: [String: String] = [:]) throws -> EmulatorHarness {
         try EmulatorHarness(
-            environment: ["KAFKA_ENDPOINT": "127.0.0.1:9", "SINK_POSTGRES_URL": postgres.url].merging(environment) { $1 },
+            environment: [
+                "KAFKA_ENDPOINT": "127.0.0.1:9", "SINK_POSTGRES_URL": postgres.url, "CORS_ALLOW_ORIGIN": "*",
+            ].merging(environment) { $1 },
             timeoutSeconds: 30)
     }
 

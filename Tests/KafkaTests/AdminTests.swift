@@ -57,7 +57,7 @@ import TestSupport
 
         // A broker that is its own controller, as real clusters name one of theirs.
         let listener = try KafkaProtocolTestListener()
-        let configuration = try KafkaConfiguration.fromEnvironment(["KAFKA_ENDPOINT": listener.bootstrapServer])
+        let configuration = KafkaConfiguration(bootstrapServers: listener.bootstrapServer)
         let admin = try KafkaAdmin(configuration: configuration, logger: .init(label: "AdminTests"))
         #expect(try admin.lookUpTopic("orders", deadline: deadline()) == TopicLookup(topic: nil, controllerIsABroker: true))
         // Created, then visible with its partitions before createTopic returns.

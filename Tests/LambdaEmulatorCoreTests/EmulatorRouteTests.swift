@@ -34,3 +34,16 @@ import Testing
         #expect(EmulatorRoute(method: "GET", uri: "/_emulator/faults") == .faults(method: .get))
     }
 }
+
+@Suite struct RouteListenerTests {
+    @Test func onlyTheInvokeAPIIsServedBeyondLoopback() {
+        #expect(EmulatorRoute.invoke(functionName: "function").listener == .invocations)
+        let loopbackOnly: [EmulatorRoute] = [
+            .nextInvocation, .invocationResponse(requestID: "a"), .invocationError(requestID: "a"), .initError,
+            .faults(method: .get), .faults(method: .post), .faults(method: .delete), .status,
+        ]
+        for route in loopbackOnly {
+            #expect(route.listener == .runtime, "\(route)")
+        }
+    }
+}

@@ -34,19 +34,23 @@ public struct InvokeResult: Sendable {
 /// A `lambda-emulator` on a free port running a bootstrap, with a blocking Invoke API client.
 ///
 /// Starts `lambda-emulator --port 0 [--timeout T] -- <bootstrap> [arguments]` with this
-/// process's environment plus `environment`, and waits for its `listening on` line.
+/// process's environment plus `environment`, and waits for its `listening on` line. The Runtime
+/// API and the admin routes are on a second, loopback-only port (`runtimeAPIPort`).
 public final class EmulatorHarness: @unchecked Sendable {
     public let process: ChildProcess
+    /// The Invoke API's port.
     public let port: Int
+    /// The Runtime API's and admin routes' port (on 127.0.0.1).
+    public let runtimeAPIPort: Int
     private let session: URLSession
 
     public init(
         bootstrap: String = BuiltProducts.path(of: "bootstrap"), arguments: [String] = [],
         environment: [String: String] = [:], timeoutSeconds: Double? = nil,
-        emulator: String = BuiltProducts.path(of: "lambda-emulator"),
+        emulator: String = BuiltProducts.path(of: "lambda-emulator"), emulatorOptions: [String] = [],
         launcher: [String] = []
     ) throws {
-        var emulatorArguments = ["--port", "0"]
+        var emulatorArguments = ["--port", "0"] + emulatorOptions
         if let timeoutSeconds {
             emulatorArguments += ["--timeout", String(timeoutSeconds)]
         }
@@ -61,8 +65,15 @@ public final class EmulatorHarness: @unchecked Sendable {
             process.stop()
             throw EmulatorHarnessError("cannot read the port from \(line)")
         }
+        // Printed before the `listening on` line, so it is there already.
+        let runtimeLine = try process.waitForLine { $0.hasPrefix("lambda-emulator runtime API") }
+        guard let runtimeText = runtimeLine.split(separator: ":").last, let runtimeAPIPort = Int(runtimeText) else {
+            process.stop()
+            throw EmulatorHarnessError("cannot read the Runtime API port from \(runtimeLine)")
+        }
         self.process = process
         self.port = port
+        self.runtimeAPIPort = runtimeAPIPort
         let configuration = URLSessionConfiguration.ephemeral
         configuration.connectionProxyDictionary = [:]
         configuration.timeoutIntervalForRequest = 600
@@ -75,6 +86,9 @@ public final class EmulatorHarness: @unchecked Sendable {
     }
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// The Runtime API and admin routes (`/_emulator/*`).
+    public var runtimeAPIURL: String { "http://127.0.0.1:\(runtimeAPIPort)" }
 
     /// Everything the emulator and its bootstrap wrote to stderr so far (the bootstrap inherits it).
     public var standardError: String { process.standardError }
@@ -92,14 +106,15 @@ public final class EmulatorHarness: @unchecked Sendable {
 
     /// `GET /_emulator/status`: `bootstrap_pid`, `restarts`, `invocations_served`, ...
     public func status() throws -> [String: Any] {
-        try request("GET", path: "/_emulator/status", body: nil, headers: [:], timeout: 30).jsonObject()
+        try request("GET", path: "/_emulator/status", body: nil, headers: [:], timeout: 30, base: runtimeAPIURL)
+            .jsonObject()
     }
 
     /// `POST /_emulator/faults`, for example `{"response_status":500,"count":1}`.
     public func armFaults(_ json: String) throws {
         let result = try request(
             "POST", path: "/_emulator/faults", body: Data(json.utf8), headers: ["Content-Type": "application/json"],
-            timeout: 30)
+            timeout: 30, base: runtimeAPIURL)
         guard result.status == 200 else {
             throw EmulatorHarnessError("arming faults failed with \(result.status): \(result.text)")
         }
@@ -121,11 +136,14 @@ public final class EmulatorHarness: @unchecked Sendable {
         session.invalidateAndCancel()
     }
 
-    private func request(
-        _ method: String, path: String, body: Data?, headers: [String: String], timeout: TimeInterval
+    /// Any request to either listener (`base` is `baseURL` or `runtimeAPIURL`).
+    public func request(
+        _ method: String, path: String, body: Data?, headers: [String: String] = [:], timeout: TimeInterval,
+        base: String? = nil
     ) throws -> InvokeResult {
-        guard let url = URL(string: baseURL + path) else {
-            throw EmulatorHarnessError("bad URL \(baseURL + path)")
+        let base = base ?? baseURL
+        guard let url = URL(string: base + path) else {
+            throw EmulatorHarnessError("bad URL \(base + path)")
         }
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = method

@@ -13,11 +13,14 @@ public final class TinyHTTPResponder: @unchecked Sendable {
     private var heads: [String] = []
     private let status: Int
     private let body: String
+    private let declaresLength: Bool
     private var thread: Thread?
 
-    public init(status: Int = 200, body: String) throws {
+    /// - Parameter declaresLength: false leaves out `Content-Length` (the body ends when the connection closes).
+    public init(status: Int = 200, body: String, declaresLength: Bool = true) throws {
         self.status = status
         self.body = body
+        self.declaresLength = declaresLength
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketFD >= 0 else { throw ChildProcessError(description: "socket failed") }
         var address = sockaddr_in()
@@ -68,7 +71,8 @@ public final class TinyHTTPResponder: @unchecked Sendable {
             lock.lock()
             heads.append(String(decoding: received, as: UTF8.self))
             lock.unlock()
-            let response = "HTTP/1.1 \(status) Canned\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+            let length = declaresLength ? "Content-Length: \(body.utf8.count)\r\n" : ""
+            let response = "HTTP/1.1 \(status) Canned\r\nContent-Type: application/json\r\n\(length)Connection: close\r\n\r\n\(body)"
             let bytes = Array(response.utf8)
             _ = bytes.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             close(connection)

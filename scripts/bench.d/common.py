@@ -122,7 +122,16 @@ class KeepAliveClient:
 
 
 class EmulatorClient(KeepAliveClient):
+    """Invocations on the emulator's invoke port; `status` on its loopback Runtime API port."""
     INVOKE = "/2015-03-31/functions/function/invocations"
+
+    def __init__(self, port, runtime_api_port, timeout=120):
+        super().__init__(port, timeout=timeout)
+        self.admin = KeepAliveClient(runtime_api_port, timeout=timeout)
+
+    def close(self):
+        self.admin.close()
+        super().close()
 
     def invoke(self, event):
         """Invokes with a JSON event; returns (decoded answer, wall ns)."""
@@ -142,7 +151,7 @@ class EmulatorClient(KeepAliveClient):
         return answer, elapsed
 
     def status(self):
-        status, data, _ = self.request("GET", "/_emulator/status")
+        status, data, _ = self.admin.request("GET", "/_emulator/status")
         if status != 200:
             raise BenchError(f"/_emulator/status answered HTTP {status}")
         return json.loads(data)

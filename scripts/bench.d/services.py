@@ -54,7 +54,15 @@ class Emulator:
             self.close()
             raise BenchError(f"lambda-emulator: {line}")
         self.port = int(match.group(1))
-        self.client = EmulatorClient(self.port, timeout=timeout_seconds + 10)
+        # Printed before the `listening on` line: the Runtime API and /_emulator/* (loopback only).
+        runtime_line = file_line_matching(log_path, r"runtime API and admin routes on") or ""
+        runtime_match = re.search(r":(\d+)$", runtime_line)
+        if not runtime_match:
+            stop(self.process, timeout=10)
+            self.log.close()
+            raise BenchError(f"lambda-emulator printed no Runtime API port: {runtime_line!r}")
+        self.runtime_api_port = int(runtime_match.group(1))
+        self.client = EmulatorClient(self.port, self.runtime_api_port, timeout=timeout_seconds + 10)
         # The emulator prints its port before it has the function's environment; an invoke in
         # that window starts the function without AWS_LAMBDA_RUNTIME_API. Wait for the start.
         wait_until(lambda: self.client.status().get("bootstrap_pid") or self._exited(), 20,

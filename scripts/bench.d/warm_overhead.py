@@ -92,14 +92,14 @@ def serve(server, invocations):
         raise BenchError(f"trivial invocation failed: {failed.answer[:300]!r}")
 
 
-def emulator_round_trip(client, port, count, warmup):
-    """p50/p99 of a trivial invocation through the emulator and of `GET /_emulator/status`, in µs,
-    in alternating chunks of 100."""
+def emulator_round_trip(client, runtime_api_port, count, warmup):
+    """p50/p99 of a trivial invocation through the emulator and of `GET /_emulator/status` (on its
+    loopback Runtime API port), in µs, in alternating chunks of 100."""
     for _ in range(warmup):
         client.invoke_ok(TRIVIAL_EVENT)
     samples, reference = [], []
     for chunk in range(0, count, CHUNK):
         size = min(CHUNK, count - chunk)
         samples += [client.invoke_ok(TRIVIAL_EVENT)[1] / 1e3 for _ in range(size)]
-        reference += loopback_reference(port, "/_emulator/status", size)
+        reference += loopback_reference(runtime_api_port, "/_emulator/status", size)
     return {"ours": summary(samples), "reference": summary(reference)}

@@ -106,6 +106,19 @@ struct HTTPProblem: Error {
 
     /// The Kafka REST proxy's answer for a topic that does not exist.
     static let topicNotFound = HTTPProblem(404, "Topic not found.", errorCode: 40401)
+
+    /// A server-side failure's message can name the role, account, files or brokers the function
+    /// uses: it goes to the log, and the caller gets a generic one. Client mistakes (4xx) are kept.
+    func forAPICaller(log: (String) -> Void) -> HTTPProblem {
+        guard status >= 500 else { return self }
+        log("API answer \(status): \(message)")
+        let generic = switch status {
+        case 504: "Kafka did not answer in time; the function's log has the details"
+        case 502: "Kafka failed or refused the request; the function's log has the details"
+        default: "Internal error; the function's log has the details"
+        }
+        return HTTPProblem(status, generic, headers: headers, errorCode: errorCode)
+    }
 }
 
 extension JSONValue {

@@ -1,12 +1,6 @@
 /// The proxy-integration answer API Gateway turns into an HTTP response (the same shape serves
 /// payload versions 1.0 and 2.0).
 struct APIGatewayResponse {
-    static let corsHeaders: [(String, String)] = [
-        ("Access-Control-Allow-Origin", "*"),
-        ("Access-Control-Allow-Methods", "GET,POST,OPTIONS"),
-        ("Access-Control-Allow-Headers", "Content-Type,Authorization,X-Api-Key,X-Amz-Date,X-Amz-Security-Token"),
-    ]
-
     var status: Int
     var body: [UInt8]
     var extraHeaders: [(String, String)] = []
@@ -23,12 +17,13 @@ struct APIGatewayResponse {
         return APIGatewayResponse(status: problem.status, body: body, extraHeaders: problem.headers)
     }
 
-    func serialized() -> [UInt8] {
+    /// - Parameter cors: the function's CORS policy; nil adds no CORS headers.
+    func serialized(cors: CORSPolicy?) -> [UInt8] {
         var headers: [(key: String, value: JSONValue)] = []
         if !body.isEmpty {
             headers.append(("Content-Type", .string("application/json")))
         }
-        headers += (Self.corsHeaders + extraHeaders).map { ($0.0, .string($0.1)) }
+        headers += ((cors?.headers ?? []) + extraHeaders).map { ($0.0, .string($0.1)) }
         var writer = JSONWriter(reservingCapacity: body.count + body.count / 8 + 512)
         writer.appendASCII("{\"statusCode\":\(status),\"headers\":")
         writer.write(.object(headers))

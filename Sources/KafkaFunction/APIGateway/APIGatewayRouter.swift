@@ -1,4 +1,5 @@
 import Kafka
+import Logging
 import PostgresSink
 
 /// The REST routes, shaped after the Kafka REST proxy v2 where it has an equivalent:
@@ -13,10 +14,11 @@ import PostgresSink
 /// (a missing topic is the REST proxy's 404, error code 40401) and use only consumer groups
 /// under their own prefix (`CallerLimits`).
 enum APIGatewayRouter {
+    /// - Parameter logger: where the details of a 5xx answer go; the caller gets a generic message.
     static func handle(
         _ request: APIGatewayRequest, clients: KafkaClients, limits: CallerLimits, sink: PostgresSink? = nil,
-        deadline: ContinuousClock.Instant,
-        traceID: String?, metrics: inout InvocationMetrics
+        deadline: ContinuousClock.Instant, traceID: String?, cors: CORSPolicy?, logger: Logger,
+        metrics: inout InvocationMetrics
     ) -> [UInt8] {
         let response: APIGatewayResponse
         do {
@@ -29,15 +31,16 @@ enum APIGatewayRouter {
             if case let .rows(query) = route {
                 response = try SinkRowsRoute.handle(query, sink: sink)
             } else {
-                response = try execute(route, clients: clients, deadline: deadline, traceID: traceID, metrics: &metrics)
+                response = try execute(
+                    route, clients: clients, deadline: deadline, traceID: traceID, logger: logger, metrics: &metrics)
             }
         } catch {
-            response = .problem(error)
+            response = .problem(error.forAPICaller { logger.error("\($0)") })
         }
         if response.status >= 400 {
             metrics.errorType = "HTTP.\(response.status)"
         }
-        return response.serialized()
+        return response.serialized(cors: cors)
     }
 
     /// Checks the route, method, path parameter, query and body without touching Kafka.
@@ -81,7 +84,7 @@ enum APIGatewayRouter {
 
     private static func execute(
         _ route: APIGatewayRoute, clients: KafkaClients, deadline: ContinuousClock.Instant,
-        traceID: String?, metrics: inout InvocationMetrics
+        traceID: String?, logger: Logger, metrics: inout InvocationMetrics
     ) throws(HTTPProblem) -> APIGatewayResponse {
         do {
             switch route {
@@ -94,7 +97,8 @@ enum APIGatewayRouter {
                 return .json(200, JSONWriter.serialize(.array(topics.map { .string($0.name) })))
             case let .produce(topic, records):
                 return try RestProxyProduce.handle(
-                    records, topic: topic, clients: clients, deadline: deadline, traceID: traceID, metrics: &metrics)
+                    records, topic: topic, clients: clients, deadline: deadline, traceID: traceID, logger: logger,
+                    metrics: &metrics)
             case let .offsets(topic):
                 return .json(200, try OffsetsAction.run(topic: topic, clients: clients, deadline: deadline))
             case let .consume(options):

@@ -1,4 +1,5 @@
 import Kafka
+import Logging
 
 /// `POST /topics/{topic}` with a Kafka REST proxy v2 JSON body, answered like the proxy does:
 /// one `offsets` entry per record, with `error_code`/`error` for a record that was not written.
@@ -16,7 +17,7 @@ enum RestProxyProduce {
 
     static func handle(
         _ records: [OutgoingRecord], topic: String, clients: KafkaClients, deadline: ContinuousClock.Instant,
-        traceID: String?, metrics: inout InvocationMetrics
+        traceID: String?, logger: Logger, metrics: inout InvocationMetrics
     ) throws -> APIGatewayResponse {
         let outcome = try ProduceAction.run(
             ProduceRequest(topic: topic, records: .supplied(records), numPartitions: 1, replicationFactor: -1, createTopic: false),
@@ -25,10 +26,11 @@ enum RestProxyProduce {
         metrics.bytesProduced = outcome.deliveredBytes
         let offsets: [JSONValue] = outcome.reports.map { report in
             if let error = report.error {
+                // The message may name brokers or credential sources: the log has it, the caller the code's text.
                 return .object([
                     ("partition", .null), ("offset", .null),
                     ("error_code", .integer(error.isRetriable ? 50003 : 50002)),
-                    ("error", .string(ProduceResult.describe(error))),
+                    ("error", .string(error.standardDescription)),
                 ])
             }
             return .object([
@@ -41,6 +43,9 @@ enum RestProxyProduce {
         ]))
         let failed = outcome.failed
         if failed.isEmpty { return .json(200, body) }
+        if let first = failed.first?.error {
+            logger.error("POST /topics/\(topic): \(failed.count) of \(outcome.reports.count) records not written; first: \(first)")
+        }
         return .json(failed.allSatisfy { $0.error?.isTimeout == true } ? 504 : 502, body)
     }
 

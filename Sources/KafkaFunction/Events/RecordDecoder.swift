@@ -47,13 +47,13 @@ enum RecordDecoder {
                 guard case let .string(text) = member.value else {
                     throw .invalidEvent("Field '\(path).\(member.key.truncatedForMessage)' must be a string, got \(member.value.typeName)")
                 }
-                return (member.key, Array(text.utf8))
+                return (try headerKey(member.key, path: path), Array(text.utf8))
             }
         case let .array(elements)?:
             var headers: [(String, [UInt8])] = []
             for (index, element) in elements.enumerated() {
                 var header = try ObjectReader(element, path: "\(path)[\(index)]")
-                let key = try header.requiredString("key")
+                let key = try headerKey(header.requiredString("key"), path: header.fieldPath("key"))
                 let text = try header.string("value") ?? ""
                 try header.finish()
                 headers.append((key, Array(text.utf8)))
@@ -62,5 +62,14 @@ enum RecordDecoder {
         case let other?:
             throw .invalidEvent("Field '\(path)' must be an object or an array, got \(other.typeName)")
         }
+    }
+
+    /// librdkafka keeps header names as C strings (a NUL cuts them), and a CR or LF would split a
+    /// header line wherever the name is shown again (the REST proxy, logs).
+    private static func headerKey(_ key: String, path: String) throws(FunctionError) -> String {
+        guard !key.utf8.contains(where: { $0 == 0 || $0 == 0x0d || $0 == 0x0a }) else {
+            throw .invalidEvent("Field '\(path)' has a header key with a NUL, CR or LF character; header keys must not contain them")
+        }
+        return key
     }
 }

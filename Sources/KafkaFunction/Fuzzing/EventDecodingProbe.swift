@@ -27,7 +27,7 @@
                     return .route(route.actionName)
                 } catch {
                     return .httpProblem(
-                        status: error.status, message: error.message, answer: APIGatewayResponse.problem(error).serialized())
+                        status: error.status, message: error.message, answer: APIGatewayResponse.problem(error).serialized(cors: nil))
                 }
             }
             return .action(try EventDecoder.decode(document).actionName)

@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A TCP port on 127.0.0.1 that was free a moment ago (bound to 0, read back, released).
+public func freeLoopbackPort() throws -> Int {
+    let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socketFD >= 0 else { throw ChildProcessError(description: "socket() failed") }
+    defer { close(socketFD) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let ok = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0
+        }
+    }
+    guard ok else { throw ChildProcessError(description: "no free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
