@@ -36,16 +36,16 @@ import Testing
     }
 
     @Test func corsHeadersComeFromTheSetting() throws {
-        let none = String(decoding: APIGatewayResponse.json(200, []).serialized(cors: try CORSPolicy(environment: [:])), as: UTF8.self)
+        let none = String(decoding: APIGatewayResponse.json(200, []).serialized(cors: try CORSPolicy(Environment([:]))), as: UTF8.self)
         #expect(!none.contains("Access-Control-Allow-Origin"), "\(none)")
-        let origin = try #require(try CORSPolicy(environment: ["CORS_ALLOW_ORIGIN": "https://app.example.com"]))
+        let origin = try #require(try CORSPolicy(Environment(["CORS_ALLOW_ORIGIN": "https://app.example.com"])))
         let answer = String(decoding: APIGatewayResponse.json(200, []).serialized(cors: origin), as: UTF8.self)
         #expect(answer.contains(#""Access-Control-Allow-Origin":"https://app.example.com""#), "\(answer)")
         #expect(answer.contains(#""Vary":"Origin""#), "\(answer)")
-        let any = try #require(try CORSPolicy(environment: ["CORS_ALLOW_ORIGIN": "*"]))
+        let any = try #require(try CORSPolicy(Environment(["CORS_ALLOW_ORIGIN": "*"])))
         #expect(any.headers.first { $0.0 == "Access-Control-Allow-Origin" }?.1 == "*")
         for bad in ["https://app.example.com/path", "app.example.com", "https://a.example.com,https://b.example.com", "null"] {
-            #expect(throws: FunctionError.self, "\(bad)") { try CORSPolicy(environment: ["CORS_ALLOW_ORIGIN": bad]) }
+            #expect(throws: ConfigurationError.self, "\(bad)") { try CORSPolicy(Environment(["CORS_ALLOW_ORIGIN": bad])) }
         }
     }
 }
