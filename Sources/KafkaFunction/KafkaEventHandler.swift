@@ -44,6 +44,9 @@ public struct KafkaEventHandler: LambdaHandler {
         let deadline = ContinuousClock.now + context.remainingTime - settings.safetyMargin
         let traceID = settings.traceHeader ? context.traceID : nil
         let document = try EventDecoder.parse(event)
+        if WebSocketEvent.isWebSocketEvent(document) {
+            return PubSubHandler.handle(try WebSocketEvent.decode(document), clients: clients, deadline: deadline, metrics: &metrics)
+        }
         if APIGatewayRequest.isAPIGatewayEvent(document) {
             do {
                 let request = try APIGatewayRequest.decode(document)

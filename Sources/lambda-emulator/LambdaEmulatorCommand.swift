@@ -25,6 +25,14 @@ struct LambdaEmulatorCommand: ParsableCommand {
     @Option(help: "Invocation timeout in seconds (default: AWS_LAMBDA_FUNCTION_TIMEOUT, else 300).")
     var timeout: Double?
 
+    @Option(name: .customLong("api-gateway"), help: ArgumentHelp(
+        "Also serve a local API gateway on this loopback port (0 picks one): HTTP API events at /, WebSocket API events at /ws.",
+        valueName: "port"))
+    var apiGatewayPort: Int?
+
+    @Option(help: ArgumentHelp("The page the local API gateway serves at GET / (default: web/index.html if it exists).", valueName: "file"))
+    var webPage: String?
+
     @Argument(parsing: .postTerminator, help: "The bootstrap to run and its arguments, after --.")
     var bootstrapArguments: [String] = []
 
@@ -37,6 +45,9 @@ struct LambdaEmulatorCommand: ParsableCommand {
         }
         guard (0...65535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535")
+        }
+        if let apiGatewayPort, !(0...65535).contains(apiGatewayPort) {
+            throw ValidationError("--api-gateway must be between 0 and 65535")
         }
         if let timeout, !(timeout > 0 && timeout <= 86_400) {
             throw ValidationError("--timeout must be a positive number of seconds")
@@ -70,12 +81,23 @@ struct LambdaEmulatorCommand: ParsableCommand {
         // Started before the line is printed: an invocation that follows the line at once must
         // find the environment (and the first bootstrap) in place.
         try loop.submit { emulator.start(environment: environment) }.wait()
+        let gateway = try apiGatewayPort.map { try startGateway(port: $0, group: group, emulator: emulator) }
         writeLine("lambda-emulator listening on \(host):\(boundPort)", to: STDOUT_FILENO)
+        if let gateway {
+            let address = "127.0.0.1:\(gateway.localAddress?.port ?? 0)"
+            writeLine("api gateway: http://\(address)/ (WebSocket ws://\(address)/ws)", to: STDOUT_FILENO)
+        }
         try emulator.stopped.wait()
+        try? gateway?.close().wait()
         try? server.close().wait()
         signalSources.forEach { $0.cancel() }
         try group.syncShutdownGracefully()
         log("stopped")
+    }
+
+    private func startGateway(port: Int, group: EventLoopGroup, emulator: Emulator) throws -> Channel {
+        let pagePath = webPage ?? (FileManager.default.fileExists(atPath: "web/index.html") ? "web/index.html" : nil)
+        return try GatewayServer.bind(port: port, group: group, emulator: emulator, page: pagePath.map(GatewayPage.init))
     }
 
     private func installSignalHandlers(_ emulator: Emulator) -> [DispatchSourceSignal] {

@@ -1,0 +1,97 @@
+"""Starts the real stack the web tests drive: kafka-local-cluster (librdkafka's mock cluster on
+loopback), lambda-emulator with its local API gateway, and the real bootstrap under it."""
+
+import json
+import os
+import re
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def bin_path() -> Path:
+    configured = os.environ.get("WEB_TEST_BIN")
+    if configured:
+        return Path(configured)
+    out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True)
+    return Path(out.stdout.strip())
+
+
+def _wait_for_line(path: Path, pattern: str, process: subprocess.Popen, timeout: float = 30.0) -> str:
+    """Reads the process's output file until a line matches (the process prints it once ready)."""
+    deadline = time.monotonic() + timeout
+    regex = re.compile(pattern)
+    while time.monotonic() < deadline:
+        for line in path.read_text(errors="replace").splitlines():
+            if regex.search(line):
+                return line
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited ({process.returncode}) before printing {pattern!r}:\n{path.read_text()}")
+        time.sleep(0.02)
+    raise TimeoutError(f"no line matching {pattern!r} in {path}:\n{path.read_text()}")
+
+
+class GatewayStack:
+    """`with GatewayStack(topics=[...]) as stack:` gives `stack.http_url` and `stack.ws_url`."""
+
+    def __init__(self, topics=(), partitions=3):
+        self.topics = list(topics)
+        self.partitions = partitions
+        self.processes = []
+
+    def __enter__(self):
+        self.workdir = Path(tempfile.mkdtemp(prefix="web-test-"))
+        bins = bin_path()
+        cluster_out = self.workdir / "cluster.out"
+        arguments = [str(bins / "kafka-local-cluster"), "--brokers", "1", "--partitions", str(self.partitions)]
+        for topic in self.topics:
+            arguments += ["--topic", topic]
+        # The cluster runs until its stdin closes.
+        self.cluster = subprocess.Popen(arguments, stdin=subprocess.PIPE, stdout=cluster_out.open("w"),
+                                        stderr=(self.workdir / "cluster.err").open("w"))
+        self.processes.append(self.cluster)
+        endpoint = _wait_for_line(cluster_out, r":\d+", self.cluster).strip()
+
+        emulator_out = self.workdir / "emulator.out"
+        self.emulator_err = self.workdir / "emulator.err"
+        environment = dict(os.environ, KAFKA_ENDPOINT=endpoint)
+        self.emulator = subprocess.Popen(
+            [str(bins / "lambda-emulator"), "--port", "0", "--api-gateway", "0",
+             "--web-page", str(ROOT / "web" / "index.html"), "--timeout", "30", "--", str(bins / "bootstrap")],
+            stdout=emulator_out.open("w"), stderr=self.emulator_err.open("w"), env=environment, cwd=self.workdir)
+        self.processes.append(self.emulator)
+        line = _wait_for_line(emulator_out, r"^api gateway: ", self.emulator)
+        self.http_url = re.search(r"(http://[^ ]+?)/? ", line).group(1)
+        self.ws_url = re.search(r"(ws://[^ )]+)", line).group(1)
+        return self
+
+    def __exit__(self, *exc):
+        for process in reversed(self.processes):
+            if process is self.cluster and process.stdin:
+                process.stdin.close()
+            else:
+                process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        return False
+
+    def emulator_log(self) -> str:
+        return self.emulator_err.read_text(errors="replace")
+
+    def produce(self, topic: str, records: list) -> dict:
+        request = urllib.request.Request(
+            f"{self.http_url}/topics/{topic}", data=json.dumps({"records": records}).encode(),
+            headers={"Content-Type": "application/vnd.kafka.json.v2+json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+
+    def offsets(self, topic: str) -> dict:
+        with urllib.request.urlopen(f"{self.http_url}/topics/{topic}/offsets", timeout=30) as response:
+            return json.load(response)
