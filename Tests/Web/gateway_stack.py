@@ -64,6 +64,8 @@ class GatewayStack:
              "--web-page", str(ROOT / "web" / "index.html"), "--timeout", "30", "--", str(bins / "bootstrap")],
             stdout=emulator_out.open("w"), stderr=self.emulator_err.open("w"), env=environment, cwd=self.workdir)
         self.processes.append(self.emulator)
+        listening = _wait_for_line(emulator_out, r"^lambda-emulator listening on ", self.emulator)
+        self.runtime_address = listening.rsplit(" ", 1)[1]
         line = _wait_for_line(emulator_out, r"^api gateway: ", self.emulator)
         self.http_url = re.search(r"(http://[^ ]+?)/? ", line).group(1)
         self.ws_url = re.search(r"(ws://[^ )]+)", line).group(1)

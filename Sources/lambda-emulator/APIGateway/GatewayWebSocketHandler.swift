@@ -47,7 +47,8 @@ final class GatewayWebSocketHandler: ChannelInboundHandler {
             var echo = context.channel.allocator.buffer(capacity: 2)
             if let code { echo.write(webSocketErrorCode: code) }
             let reply = WebSocketFrame(fin: true, opcode: .connectionClose, data: echo)
-            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in context.close(promise: nil) }
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in channel.close(promise: nil) }
         default:
             break
         }
@@ -103,7 +104,8 @@ final class GatewayWebSocketHandler: ChannelInboundHandler {
         data.write(webSocketErrorCode: code)
         data.writeString(reason)
         let frame = WebSocketFrame(fin: true, opcode: .connectionClose, data: data)
-        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in channel.close(promise: nil) }
     }
 
     private func sendDisconnect(on loop: EventLoop) {
