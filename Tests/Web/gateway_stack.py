@@ -5,6 +5,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -38,23 +39,35 @@ def _wait_for_line(path: Path, pattern: str, process: subprocess.Popen, timeout:
 class GatewayStack:
     """`with GatewayStack(topics=[...]) as stack:` gives `stack.http_url` and `stack.ws_url`."""
 
-    def __init__(self, topics=(), partitions=3):
+    def __init__(self, topics=(), partitions=3, broker="mock"):
+        """`broker`: "mock" (kafka-local-cluster) or "noida" (noida-db, an independent broker
+        with CreateTopics and timestamp lookups; topics are then created by the first produce)."""
         self.topics = list(topics)
         self.partitions = partitions
+        self.broker = broker
         self.processes = []
+        self.files = []
 
     def __enter__(self):
         self.workdir = Path(tempfile.mkdtemp(prefix="web-test-"))
         bins = bin_path()
         cluster_out = self.workdir / "cluster.out"
-        arguments = [str(bins / "kafka-local-cluster"), "--brokers", "1", "--partitions", str(self.partitions)]
-        for topic in self.topics:
-            arguments += ["--topic", topic]
-        # The cluster runs until its stdin closes.
-        self.cluster = subprocess.Popen(arguments, stdin=subprocess.PIPE, stdout=cluster_out.open("w"),
-                                        stderr=(self.workdir / "cluster.err").open("w"))
-        self.processes.append(self.cluster)
-        endpoint = _wait_for_line(cluster_out, r":\d+", self.cluster).strip()
+        if self.broker == "noida":
+            noida = Path(sys.executable).parent / "noida-db"
+            self.cluster = subprocess.Popen(
+                [str(noida), "start", "--data-dir", str(self.workdir / "noida"), "--only", "kafka", "--kafka-port", "0"],
+                stdin=subprocess.DEVNULL, stdout=self._output("cluster.out"), stderr=self._output("cluster.err"))
+            self.processes.append(self.cluster)
+            endpoint = re.search(r"kafka\s+(\S+:\d+)", _wait_for_line(cluster_out, r"kafka\s+\S+:\d+", self.cluster)).group(1)
+        else:
+            arguments = [str(bins / "kafka-local-cluster"), "--brokers", "1", "--partitions", str(self.partitions)]
+            for topic in self.topics:
+                arguments += ["--topic", topic]
+            # The cluster runs until its stdin closes.
+            self.cluster = subprocess.Popen(arguments, stdin=subprocess.PIPE, stdout=self._output("cluster.out"),
+                                            stderr=self._output("cluster.err"))
+            self.processes.append(self.cluster)
+            endpoint = _wait_for_line(cluster_out, r":\d+", self.cluster).strip()
 
         emulator_out = self.workdir / "emulator.out"
         self.emulator_err = self.workdir / "emulator.err"
@@ -62,7 +75,7 @@ class GatewayStack:
         self.emulator = subprocess.Popen(
             [str(bins / "lambda-emulator"), "--port", "0", "--api-gateway", "0",
              "--web-page", str(ROOT / "web" / "index.html"), "--timeout", "30", "--", str(bins / "bootstrap")],
-            stdout=emulator_out.open("w"), stderr=self.emulator_err.open("w"), env=environment, cwd=self.workdir)
+            stdout=self._output("emulator.out"), stderr=self._output("emulator.err"), env=environment, cwd=self.workdir)
         self.processes.append(self.emulator)
         listening = _wait_for_line(emulator_out, r"^lambda-emulator listening on ", self.emulator)
         self.runtime_address = listening.rsplit(" ", 1)[1]
@@ -71,9 +84,14 @@ class GatewayStack:
         self.ws_url = re.search(r"(ws://[^ )]+)", line).group(1)
         return self
 
+    def _output(self, name: str):
+        handle = (self.workdir / name).open("w")
+        self.files.append(handle)
+        return handle
+
     def __exit__(self, *exc):
         for process in reversed(self.processes):
-            if process is self.cluster and process.stdin:
+            if process is self.cluster and process.stdin and self.broker == "mock":
                 process.stdin.close()
             else:
                 process.terminate()
@@ -82,6 +100,8 @@ class GatewayStack:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        for handle in self.files:
+            handle.close()
         return False
 
     def emulator_log(self) -> str:

@@ -122,5 +122,30 @@ class WebSocketPubSubTests(unittest.TestCase):
         self.assertEqual(next(p for p in offsets["partitions"] if p["partition"] == 0)["latest"], 5)
 
 
+
+class ListOffsetByTimeTests(unittest.TestCase):
+    """Timestamp lookups need a broker that keeps record times (librdkafka's mock answers every
+    time lookup with the end offset): noida-db, an independent broker."""
+
+    def test_a_time_finds_the_first_record_at_or_after_it(self):
+        topic = "by-time"
+        with GatewayStack(broker="noida") as stack:
+            for batch in range(3):  # three produce calls, so (usually) more than one record time
+                stack.produce(topic, [{"value": f"batch {batch} record {i}", "partition": 0} for i in range(3)])
+            with connect(stack.ws_url) as socket:
+                socket.send(json.dumps({"sequence": 1, "cmd_kafka_fetch": {"topic": topic, "partition": 0, "offset": 0}}))
+                messages = json.loads(socket.recv(timeout=30))["kafka_fetch_resp"]["messages"]
+                times = [m["timestamp"] for m in messages]
+                self.assertEqual(len(times), 9)
+                for index in (0, 3, 4, 8):
+                    socket.send(json.dumps({"sequence": index, "cmd_kafka_list_offset": {"topic": topic, "partition": 0, "timestamp": times[index]}}))
+                    found = json.loads(socket.recv(timeout=30))["kafka_list_offset_resp"]["offset"]
+                    self.assertGreaterEqual(times[found], times[index])
+                    self.assertTrue(found == 0 or times[found - 1] < times[index], (index, found, times))
+                    self.assertLessEqual(found, index)
+                socket.send(json.dumps({"sequence": 99, "cmd_kafka_list_offset": {"topic": topic, "partition": 0, "timestamp": times[-1] + 60_000}}))
+                self.assertEqual(json.loads(socket.recv(timeout=30))["kafka_list_offset_resp"]["offset"], 9)
+
+
 if __name__ == "__main__":
     unittest.main()

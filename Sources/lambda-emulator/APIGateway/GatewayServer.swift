@@ -6,6 +6,8 @@ import NIOWebSocket
 /// The local API gateway: one loopback port serving HTTP (payload 2.0 events) at `/`, the
 /// WebSocket API (CONNECT/MESSAGE/DISCONNECT events) at `/ws`, and the web page at `GET /`.
 enum GatewayServer {
+    private static let httpHandlerName = "gateway-http"
+
     static func bind(port: Int, group: EventLoopGroup, emulator: Emulator, page: GatewayPage?) throws -> Channel {
         let invoker = GatewayInvoker(emulator: emulator)
         return try ServerBootstrap(group: group)
@@ -22,7 +24,7 @@ enum GatewayServer {
                         withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }),
                         withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(
-                        GatewayHTTPHandler(invoker: invoker, connection: connection, page: page))
+                        GatewayHTTPHandler(invoker: invoker, connection: connection, page: page), name: httpHandlerName)
                 }
             }
             .bind(host: "127.0.0.1", port: port)
@@ -53,7 +55,8 @@ enum GatewayServer {
                 }
             },
             upgradePipelineHandler: { channel, _ in
-                channel.eventLoop.makeCompletedFuture {
+                // NIO removes its own HTTP handlers on upgrade; ours goes too.
+                channel.pipeline.removeHandler(name: httpHandlerName).flatMapThrowing {
                     try channel.pipeline.syncOperations.addHandlers([
                         NIOWebSocketFrameAggregator(
                             minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1024,
