@@ -4,6 +4,8 @@ client (the `websockets` package): the bootstrap answers each message through th
 import base64
 import json
 import unittest
+import urllib.error
+import urllib.request
 
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
@@ -116,10 +118,34 @@ class WebSocketPubSubTests(unittest.TestCase):
                 seen += len(messages)
         self.assertEqual(seen, 30)
 
+    def test_a_message_over_128_kib_closes_the_connection_with_1009(self):
+        with connect(self.stack.ws_url) as socket:
+            socket.send(json.dumps({"sequence": 1, "cmd_ping": {"state": b64("x" * 100_000)}}))
+            with self.assertRaises(ConnectionClosed) as closed:
+                socket.recv(timeout=30)
+        self.assertEqual(closed.exception.rcvd.code, 1009)
+
+    def test_fragmented_messages_are_reassembled_and_pings_answered(self):
+        with connect(self.stack.ws_url) as socket:
+            socket.send(['{"sequence":31,', '"cmd_kafka_list_offset":', '{"topic":"pubsub","timestamp":-1}}'])
+            self.assertEqual(json.loads(socket.recv(timeout=30)), {"sequence": 31, "kafka_list_offset_resp": {"offset": 5}})
+            self.assertTrue(socket.ping(b"are you there").wait(timeout=30))
+
     def test_http_routes_go_through_the_gateway_as_payload_2_events(self):
         offsets = self.stack.offsets(TOPIC)
         self.assertEqual(offsets["topic"], TOPIC)
         self.assertEqual(next(p for p in offsets["partitions"] if p["partition"] == 0)["latest"], 5)
+        # A CORS preflight from another origin, answered by the function through the gateway.
+        preflight = urllib.request.Request(
+            f"{self.stack.http_url}/topics/{TOPIC}", method="OPTIONS",
+            headers={"Origin": "https://app.example.com", "Access-Control-Request-Method": "POST"})
+        with urllib.request.urlopen(preflight, timeout=30) as response:
+            self.assertEqual(response.status, 204)
+            self.assertEqual(response.headers["Access-Control-Allow-Origin"], "*")
+            self.assertIn("POST", response.headers["Access-Control-Allow-Methods"])
+        with self.assertRaises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{self.stack.http_url}/nowhere", timeout=30)
+        self.assertEqual(missing.exception.code, 404)
 
 
 
