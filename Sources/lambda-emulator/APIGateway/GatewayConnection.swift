@@ -20,7 +20,7 @@ final class GatewayConnection: @unchecked Sendable {
     init(host: String, sourceIP: String) {
         self.host = host
         self.sourceIP = sourceIP
-        // API Gateway's ids are 12 random bytes in base64 (`L0SM9cOFvHcCIhw=`-like).
+        // API Gateway's ids look like `L0SM9cOFvHcCIhw=`: 10 random bytes in base64.
         id = Data((0..<10).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
     }
 }
