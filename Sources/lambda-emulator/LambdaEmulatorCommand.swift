@@ -66,6 +66,8 @@ struct LambdaEmulatorCommand: ParsableCommand {
             bootstrapArguments: arguments, environment: [:], timeoutSeconds: timeoutSeconds))
         let server = try HTTPServer.bind(host: host, port: port, group: group, emulator: emulator)
         let boundPort = server.localAddress?.port ?? port
+        // Bound before the bootstrap starts, so a port in use fails the command with nothing left running.
+        let gateway = try apiGatewayPort.map { try startGateway(port: $0, group: group, emulator: emulator) }
         let runtimeHost = switch host {
         case "0.0.0.0", "::": "127.0.0.1"
         case _ where host.contains(":"): "[\(host)]"
@@ -81,7 +83,6 @@ struct LambdaEmulatorCommand: ParsableCommand {
         // Started before the line is printed: an invocation that follows the line at once must
         // find the environment (and the first bootstrap) in place.
         try loop.submit { emulator.start(environment: environment) }.wait()
-        let gateway = try apiGatewayPort.map { try startGateway(port: $0, group: group, emulator: emulator) }
         writeLine("lambda-emulator listening on \(host):\(boundPort)", to: STDOUT_FILENO)
         if let gateway {
             let address = "127.0.0.1:\(gateway.localAddress?.port ?? 0)"
