@@ -4,6 +4,7 @@ loopback), lambda-emulator with its local API gateway, and the real bootstrap un
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -102,6 +103,8 @@ class GatewayStack:
                 process.wait()
         for handle in self.files:
             handle.close()
+        if os.environ.get("WEB_TEST_KEEP") != "1":  # WEB_TEST_KEEP=1 keeps the processes' logs
+            shutil.rmtree(self.workdir, ignore_errors=True)
         return False
 
     def emulator_log(self) -> str:
