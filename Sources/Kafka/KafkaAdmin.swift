@@ -51,6 +51,11 @@ public final class KafkaAdmin: Sendable {
         }
     }
 
+    /// Runs `body` with the native client, one caller at a time.
+    func withClient<T: Sendable>(_ body: (NativeClient) throws(KafkaError) -> T) throws(KafkaError) -> T {
+        try client.withLock { (client) throws(KafkaError) -> T in try body(client) }
+    }
+
     /// Earliest and latest offsets of every partition of `topic`; throws when the topic does not exist.
     public func offsets(topic: String, deadline: ContinuousClock.Instant) throws(KafkaError) -> [PartitionOffsets] {
         try client.withLock { (client) throws(KafkaError) -> [PartitionOffsets] in

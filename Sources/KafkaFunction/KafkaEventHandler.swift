@@ -55,6 +55,9 @@ public struct KafkaEventHandler: LambdaHandler {
             metrics.topic = batch.records.first?.topic
             return try SinkAction.run(batch, sink: sink)
         }
+        if WebSocketEvent.isWebSocketEvent(document) {
+            return PubSubHandler.handle(try WebSocketEvent.decode(document), clients: clients, deadline: deadline, metrics: &metrics)
+        }
         if APIGatewayRequest.isAPIGatewayEvent(document) {
             do {
                 let request = try APIGatewayRequest.decode(document)

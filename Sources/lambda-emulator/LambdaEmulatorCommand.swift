@@ -35,6 +35,14 @@ struct LambdaEmulatorCommand: ParsableCommand {
     @Option(help: "Invocation timeout in seconds (default: AWS_LAMBDA_FUNCTION_TIMEOUT, else 300).")
     var timeout: Double?
 
+    @Option(name: .customLong("api-gateway"), help: ArgumentHelp(
+        "Also serve a local API gateway on this loopback port (0 picks one): HTTP API events at /, WebSocket API events at /ws.",
+        valueName: "port"))
+    var apiGatewayPort: Int?
+
+    @Option(help: ArgumentHelp("The page the local API gateway serves at GET / (default: web/index.html if it exists).", valueName: "file"))
+    var webPage: String?
+
     @Argument(parsing: .postTerminator, help: "The bootstrap to run and its arguments, after --.")
     var bootstrapArguments: [String] = []
 
@@ -50,6 +58,9 @@ struct LambdaEmulatorCommand: ParsableCommand {
         }
         guard (0...65535).contains(runtimeAPIPort) else {
             throw ValidationError("--runtime-api-port must be between 0 and 65535")
+        }
+        if let apiGatewayPort, !(0...65535).contains(apiGatewayPort) {
+            throw ValidationError("--api-gateway must be between 0 and 65535")
         }
         if let timeout, !(timeout > 0 && timeout <= 86_400) {
             throw ValidationError("--timeout must be a positive number of seconds")
@@ -71,6 +82,8 @@ struct LambdaEmulatorCommand: ParsableCommand {
         let runtimeAddress = "\(Self.runtimeAPIHost):\(runtimeServer.localAddress?.port ?? runtimeAPIPort)"
         let server = try HTTPServer.bind(host: host, port: port, listener: .invocations, group: group, emulator: emulator)
         let boundPort = server.localAddress?.port ?? port
+        // Bound before the bootstrap starts, so a port in use fails the command with nothing left running.
+        let gateway = try apiGatewayPort.map { try startGateway(port: $0, group: group, emulator: emulator) }
         let taskRoot = URL(fileURLWithPath: arguments[0]).standardizedFileURL.deletingLastPathComponent().path
         // The bootstrap's environment names the bound port, so it is only known now.
         let environment = LambdaEnvironment.make(
@@ -83,12 +96,22 @@ struct LambdaEmulatorCommand: ParsableCommand {
         // The Invoke API line comes last: callers take it as the sign that the emulator is ready.
         writeLine("lambda-emulator runtime API and admin routes on \(runtimeAddress)", to: STDOUT_FILENO)
         writeLine("lambda-emulator listening on \(host):\(boundPort)", to: STDOUT_FILENO)
+        if let gateway {
+            let address = "127.0.0.1:\(gateway.localAddress?.port ?? 0)"
+            writeLine("api gateway: http://\(address)/ (WebSocket ws://\(address)/ws)", to: STDOUT_FILENO)
+        }
         try emulator.stopped.wait()
+        try? gateway?.close().wait()
         try? server.close().wait()
         try? runtimeServer.close().wait()
         signalSources.forEach { $0.cancel() }
         try group.syncShutdownGracefully()
         log("stopped")
+    }
+
+    private func startGateway(port: Int, group: EventLoopGroup, emulator: Emulator) throws -> Channel {
+        let pagePath = webPage ?? (FileManager.default.fileExists(atPath: "web/index.html") ? "web/index.html" : nil)
+        return try GatewayServer.bind(port: port, group: group, emulator: emulator, page: pagePath.map(GatewayPage.init))
     }
 
     private func installSignalHandlers(_ emulator: Emulator) -> [DispatchSourceSignal] {

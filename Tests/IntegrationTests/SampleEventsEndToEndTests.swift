@@ -9,6 +9,7 @@ import Testing
         "produce.json", "produce-records.json", "consume.json", "consume-group.json", "offsets.json",
         "eventbridge-scheduled-consume.json", "apigateway-rest-produce.json", "apigateway-http-produce-base64.json",
         "apigateway-http-consume.json", "apigateway-http-offsets.json", "apigateway-http-list-topics.json",
+        "apigateway-websocket-fetch.json",
     ]
 
     @Test func runLocalsOrderListsEverySampleEvent() throws {
@@ -56,5 +57,7 @@ import Testing
         #expect(Set(answers["apigateway-http-consume.json"]?.objects("records").compactMap(LogPosition.init) ?? []) == allOrders)
         let httpStored = answers["apigateway-http-offsets.json"]?.objects("partitions").reduce(0) { $0 + ($1.int("latest") ?? 0) - ($1.int("earliest") ?? 0) }
         #expect(httpStored == allOrders.count)
+        let fetched = (answers["apigateway-websocket-fetch.json"]?["kafka_fetch_resp"] as? [String: Any])?["messages"] as? [[String: Any]]
+        #expect(fetched?.isEmpty == false && answers["apigateway-websocket-fetch.json"]?["sequence"] as? Int == 1)
     }
 }

@@ -6,7 +6,7 @@
     public enum Outcome: Sendable {
         /// A direct or EventBridge event that would run this action.
         case action(String)
-        /// An API Gateway request that would run this route.
+        /// An API Gateway request that would run this route (`ws_...` for WebSocket API events).
         case route(String)
         /// The function error the event is answered with, and its serialised body.
         case functionError(type: String, message: String, body: [UInt8])
@@ -21,6 +21,9 @@
                 _ = try KafkaSourceEvent.decode(document)
                 return .action("sink")
             }
+            if WebSocketEvent.isWebSocketEvent(document) {
+                return .route(try WebSocketEvent.decode(document).probeName)
+            }
             if APIGatewayRequest.isAPIGatewayEvent(document) {
                 do throws(HTTPProblem) {
                     let route = try APIGatewayRouter.resolve(try APIGatewayRequest.decode(document))
@@ -33,6 +36,25 @@
             return .action(try EventDecoder.decode(document).actionName)
         } catch {
             return .functionError(type: error.errorType, message: error.errorMessage, body: error.errorBody)
+        }
+    }
+}
+
+extension WebSocketEvent {
+    /// `ws_connect`, `ws_disconnect`, `ws_<command>`, or `ws_error_resp_<code>` for a message
+    /// answered with an `error_resp`.
+    var probeName: String {
+        switch kind {
+        case .connect: return "ws_connect"
+        case .disconnect: return "ws_disconnect"
+        case .message:
+            if isBase64Encoded { return "ws_error_resp_415" }
+            switch PubSubCommand.decode(body).command {
+            case .success(.ping): return "ws_ping"
+            case .success(.listOffset): return "ws_list_offset"
+            case .success(.fetch): return "ws_fetch"
+            case let .failure(error): return "ws_error_resp_\(error.code)"
+            }
         }
     }
 }

@@ -1,0 +1,103 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// What the function answered one gateway event: its result document, or that it failed.
+enum GatewayInvocationResult {
+    case answered(ByteBuffer)
+    /// A function error, a timeout, or the emulator refusing the invocation (shutting down).
+    case failed(reason: String)
+}
+
+/// Sends gateway events through the emulator's Invoke API path, so they queue, time out and
+/// reach the bootstrap exactly as invocations posted to `/2015-03-31/functions/function/invocations` do.
+struct GatewayInvoker: Sendable {
+    let emulator: Emulator
+
+    func invoke(_ event: [String: Any], on loop: EventLoop) -> EventLoopFuture<GatewayInvocationResult> {
+        let payload: Data
+        do {
+            payload = try JSONSerialization.data(withJSONObject: event, options: [.withoutEscapingSlashes])
+        } catch {
+            return loop.makeSucceededFuture(.failed(reason: "the event could not be encoded: \(error)"))
+        }
+        let request = EmulatorRequest(
+            head: HTTPRequestHead(version: .http1_1, method: .POST, uri: "/2015-03-31/functions/function/invocations"),
+            body: ByteBuffer(bytes: payload), bodyExceededLimit: false)
+        let emulator = emulator
+        return emulator.loop.flatSubmit { emulator.invoke(request) }
+            .map { response -> GatewayInvocationResult in
+                guard response.status == .ok else {
+                    return .failed(reason: "the emulator answered \(response.status.code)")
+                }
+                if let kind = response.headers.first(name: "X-Amz-Function-Error") {
+                    return .failed(reason: "function error (\(kind)): \(String(buffer: response.body).prefix(300))")
+                }
+                return .answered(response.body)
+            }
+            .hop(to: loop)
+    }
+}
+
+/// The parts of an API Gateway proxy answer (`statusCode`, `headers`, `body`, ...).
+struct ProxyAnswer {
+    var statusCode: Int
+    var headers: [(String, String)]
+    var cookies: [String]
+    /// nil when the answer has no body member.
+    var body: [UInt8]?
+
+    /// Payload 2.0 rule: an object with `statusCode` is a proxy answer; anything else is a
+    /// 200 whose JSON body is the answer itself.
+    init(_ buffer: ByteBuffer) {
+        let bytes = Array(buffer.readableBytesView)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+              let status = (object["statusCode"] as? NSNumber)?.intValue
+        else {
+            self.init(statusCode: 200, headers: [("Content-Type", "application/json")], cookies: [], body: bytes)
+            return
+        }
+        var headers: [(String, String)] = []
+        for (name, value) in (object["headers"] as? [String: Any] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            headers.append((name, "\(value)"))
+        }
+        for (name, values) in (object["multiValueHeaders"] as? [String: [Any]] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            headers += values.map { (name, "\($0)") }
+        }
+        var body: [UInt8]?
+        if let text = object["body"] as? String {
+            if (object["isBase64Encoded"] as? Bool) == true, let decoded = Data(base64Encoded: text) {
+                body = Array(decoded)
+            } else {
+                body = Array(text.utf8)
+            }
+        }
+        self.init(statusCode: status, headers: headers, cookies: object["cookies"] as? [String] ?? [], body: body)
+    }
+
+    init(statusCode: Int, headers: [(String, String)], cookies: [String], body: [UInt8]?) {
+        self.statusCode = statusCode
+        self.headers = headers
+        self.cookies = cookies
+        self.body = body
+    }
+}
+
+enum GatewayClock {
+    /// API Gateway's `requestContext.time` form, `01/Dec/2026:14:05:09 +0000`.
+    static func requestTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
+        return formatter.string(from: date)
+    }
+
+    static func epochMilliseconds(_ date: Date) -> Int64 {
+        Int64(date.timeIntervalSince1970 * 1000)
+    }
+
+    static func requestID() -> String {
+        UUID().uuidString.lowercased()
+    }
+}
