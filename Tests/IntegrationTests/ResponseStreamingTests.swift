@@ -71,17 +71,19 @@ import Testing
         }
         let emulator = try EmulatorHarness(environment: ["KAFKA_ENDPOINT": cluster.bootstrapServers], timeoutSeconds: 120)
         defer { emulator.stop() }
+        // The mock broker keeps about 5 MB per partition: 8 partitions of 2.5 MB each.
         let topic = "stream-\(UUID().uuidString.prefix(8).lowercased())"
+        try cluster.command("create-topic \(topic) 8 1")
         let valueBytes = 100 * 1024
-        let perInvocation = 50
-        let invocations = 4
+        let perInvocation = 25
+        let invocations = 8
         // Values are text, so they come back as JSON strings: "<invocation>-<record>-" then letters.
         func value(_ invocation: Int, _ record: Int) -> String {
             let prefix = "\(invocation)-\(record)-"
             return prefix + String(repeating: "abcdefghij", count: valueBytes / 10).prefix(valueBytes - prefix.count)
         }
         for invocation in 0..<invocations {
-            let records = (0..<perInvocation).map { #"{"value":"\#(value(invocation, $0))","partition":0}"# }
+            let records = (0..<perInvocation).map { #"{"value":"\#(value(invocation, $0))","partition":\#(invocation)}"# }
             let result = try emulator.invoke(#"{"action":"produce","topic":"\#(topic)","records":[\#(records.joined(separator: ","))]}"#)
             try #require(result.functionError == nil, "\(result.text.prefix(500))")
         }
