@@ -28,11 +28,14 @@ final class DeliveryRouter: Sendable {
         }
     }
 
-    /// Records one delivery report in the batch of the call that produced it.
-    func route(_ message: UnsafePointer<rd_kafka_message_t>) {
-        let generation = UInt32(truncatingIfNeeded: UInt(bitPattern: message.pointee._private) >> 32)
+    /// Records every delivery report of a `RD_KAFKA_EVENT_DR` event in the batch of the call that
+    /// produced its record (one lock for the whole event).
+    func route(reportsOf event: OpaquePointer) {
         state.withLock { state in
-            state.batches[generation]?.record(message)
+            while let message = rd_kafka_event_message_next(event) {
+                let generation = UInt32(truncatingIfNeeded: UInt(bitPattern: message.pointee._private) >> 32)
+                state.batches[generation]?.record(message)
+            }
         }
     }
 

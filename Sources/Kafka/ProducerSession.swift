@@ -161,9 +161,7 @@ final class ProducerSession: @unchecked Sendable {
             wait = 0
             switch rd_kafka_event_type(event) {
             case Int32(RD_KAFKA_EVENT_DR):
-                while let message = rd_kafka_event_message_next(event) {
-                    deliveries.route(message)
-                }
+                deliveries.route(reportsOf: event)
             case Int32(RD_KAFKA_EVENT_ERROR):
                 let code = rd_kafka_event_error(event)
                 let reason = rd_kafka_event_error_string(event).map { String(cString: $0) } ?? ""

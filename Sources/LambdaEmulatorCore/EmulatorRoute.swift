@@ -13,6 +13,10 @@ public enum EmulatorRoute: Equatable, Sendable {
     case invocationError(requestID: String)
     /// `POST /2018-06-01/runtime/init/error`
     case initError
+    /// `POST /2020-01-01/extension/register` (Extensions API)
+    case extensionRegister
+    /// `GET /2020-01-01/extension/event/next` (Extensions API)
+    case extensionNext
     /// `GET`, `POST` or `DELETE /_emulator/faults`
     case faults(method: AdminMethod)
     /// `GET /_emulator/status`
@@ -43,6 +47,10 @@ public enum EmulatorRoute: Equatable, Sendable {
             }
         case ("POST", 4) where segments == ["2018-06-01", "runtime", "init", "error"]:
             self = .initError
+        case ("POST", 3) where segments == ["2020-01-01", "extension", "register"]:
+            self = .extensionRegister
+        case ("GET", 4) where segments == ["2020-01-01", "extension", "event", "next"]:
+            self = .extensionNext
         case (_, 2) where segments == ["_emulator", "faults"]:
             switch method {
             case "GET": self = .faults(method: .get)

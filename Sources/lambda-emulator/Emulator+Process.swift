@@ -38,6 +38,7 @@ extension Emulator {
             waiter.promise.succeed(.error(.gone, EmulatorErrors.shuttingDown))
         }
         waitingRuntimes = []
+        releaseExtensions()
         if !inFlight.isEmpty {
             for invocation in inFlightOldestFirst {
                 finishInFlight(

@@ -58,6 +58,9 @@ final class Emulator: @unchecked Sendable {
     var starts = 0
     var invocationsServed = 0
     var isShuttingDown = false
+    /// Extensions registered with this bootstrap, by identifier, and their waiting `event/next`.
+    var extensions: [String: String] = [:]
+    var waitingExtensions: [EventLoopPromise<EmulatorResponse>] = []
     private let stoppedPromise: EventLoopPromise<Void>
 
     /// Completes once `shutdown()` stopped the bootstrap.
@@ -94,6 +97,8 @@ final class Emulator: @unchecked Sendable {
         case .invocationResponse(let id): return loop.makeSucceededFuture(invocationResponse(id, request))
         case .invocationError(let id): return loop.makeSucceededFuture(invocationError(id, request))
         case .initError: return loop.makeSucceededFuture(initError(request))
+        case .extensionRegister: return loop.makeSucceededFuture(registerExtension(request))
+        case .extensionNext: return extensionNext(request)
         case .faults(let method): return loop.makeSucceededFuture(faults(method, request))
         case .status: return loop.makeSucceededFuture(status())
         }

@@ -54,3 +54,18 @@ import Testing
         #expect(stored.count == 40)
     }
 }
+
+@Suite struct ShutdownExtensionTests {
+    /// Registered on request, the no-op extension lets invocations run as usual, and the SIGTERM
+    /// the emulator sends when it stops ends the bootstrap with status 0.
+    @Test func theNoOpExtensionRegistersAndSigtermEndsTheBootstrapCleanly() throws {
+        let emulator = try diagnosticEmulator(environment: ["LAMBDA_RUNTIME_SHUTDOWN_EXTENSION": "1"])
+        let (result, context) = try emulator.invocationContext()
+        #expect(context["requestId"] as? String == result.requestID)
+        #expect(emulator.waitForStandardError { $0.contains("extension registered: swift-lambda-kafka-shutdown") })
+        let pid = try emulator.bootstrapPID()
+        emulator.stop()
+        #expect(emulator.waitForStandardError { $0.contains("bootstrap (pid \(pid)) exited: exit status 0") },
+                "\(emulator.standardError.suffix(2000))")
+    }
+}
