@@ -5,8 +5,8 @@ import Synchronization
 
 /// An idempotent producer (acks=all) that reports on every record of a batch by a deadline.
 ///
-/// Calls are serialised; the native client is created in `init`, reused across calls, and
-/// recreated after a fatal (idempotence) error.
+/// Calls may run concurrently and share the native client, which is created in `init`, reused
+/// across calls, and recreated after a fatal (idempotence) error.
 public final class KafkaProducer: Sendable {
     private let configuration: KafkaConfiguration
     private let logger: Logger
@@ -25,18 +25,40 @@ public final class KafkaProducer: Sendable {
     public func send(topic: String, records: [OutgoingRecord], deadline: ContinuousClock.Instant) -> [DeliveryReport] {
         let configuration = configuration
         let logger = logger
-        return session.withLock { session -> [DeliveryReport] in
+        let current = session.withLock { session -> Result<ProducerSession, KafkaError> in
             if let fatal = session.client.fatalError {
                 logger.error("Kafka producer hit a fatal error; creating a new one", metadata: ["error": "\(fatal)"])
                 do throws(KafkaError) {
                     session = try ProducerSession(configuration: configuration, logger: logger)
                 } catch {
-                    return records.indices.map {
-                        DeliveryReport(index: $0, partition: -1, offset: -1, timestampMs: nil, error: error)
-                    }
+                    return .failure(error)
                 }
             }
-            return session.send(topic: topic, records: records, deadline: deadline)
+            return .success(session)
         }
+        switch current {
+        case .success(let session):
+            // Outside the lock: concurrent calls produce and wait for their reports in parallel.
+            return session.send(topic: topic, records: records, deadline: deadline)
+        case .failure(let error):
+            return records.indices.map {
+                DeliveryReport(index: $0, partition: -1, offset: -1, timestampMs: nil, error: error)
+            }
+        }
+    }
+
+    /// For the end of the environment: waits until `deadline` for what is queued or in flight to
+    /// be acknowledged, then purges the rest. Returns how many records were purged (they were
+    /// never reported as delivered to anyone). The producer stays usable.
+    public func drain(by deadline: ContinuousClock.Instant) -> Int {
+        let current = session.withLock { $0 }
+        let handle = current.client.handle
+        if rd_kafka_flush(handle, deadline.remainingMilliseconds()) == RD_KAFKA_RESP_ERR_NO_ERROR {
+            return 0
+        }
+        let left = Int(rd_kafka_outq_len(handle))
+        rd_kafka_purge(handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+        logger.warning("Kafka producer closing with records unacknowledged; purged them", metadata: ["records": "\(left)"])
+        return left
     }
 }

@@ -38,6 +38,16 @@ final class NativeConfiguration {
         return String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// The value librdkafka holds for `name`, or nil when unknown or handed over.
+    func value(of name: String) -> String? {
+        guard let pointer else { return nil }
+        var size = 0
+        guard rd_kafka_conf_get(pointer, name, nil, &size) == RD_KAFKA_CONF_OK, size > 0 else { return nil }
+        var buffer = [CChar](repeating: 0, count: size)
+        guard rd_kafka_conf_get(pointer, name, &buffer, &size) == RD_KAFKA_CONF_OK else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     func setOrThrow(_ name: String, _ value: String) throws(KafkaError) {
         if let reason = set(name, value) {
             throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "\(name): \(reason)")
@@ -57,6 +67,9 @@ final class NativeConfiguration {
 }
 
 extension KafkaConfiguration {
+    static let iamReconnectBackoffMs = "1000"
+    static let iamReconnectBackoffMaxMs = "10000"
+
     /// The one place a `KafkaConfiguration` becomes librdkafka settings (authentication extends this).
     func makeNativeConfiguration(role: ClientRole) throws(KafkaError) -> NativeConfiguration {
         let native = NativeConfiguration()
@@ -105,6 +118,12 @@ extension KafkaConfiguration {
             try native.setOrThrow("security.protocol", "sasl_ssl")
             try native.setOrThrow("sasl.mechanism", "OAUTHBEARER")
             native.tokenProvider = iam.tokenProvider
+            // MSK caps the rate of new IAM connections per broker (100 per second on M5/M7g, 4 on
+            // T3), counting every SASL handshake; many environments reconnecting after librdkafka's
+            // 100 ms default would exceed it and be refused again. AWS suggests about a second.
+            // KAFKA_CONFIG_RECONNECT_BACKOFF_MS and _MAX_MS, applied after this, override both.
+            try native.setOrThrow("reconnect.backoff.ms", Self.iamReconnectBackoffMs)
+            try native.setOrThrow("reconnect.backoff.max.ms", Self.iamReconnectBackoffMaxMs)
         case let .plain(credentials)?:
             try applyUserCredentials(credentials, mechanism: "PLAIN", to: native)
         case let .scramSHA256(credentials)?:

@@ -2,13 +2,17 @@ import CRdKafka
 import CRdKafkaShim
 import Logging
 
-/// One native producer and its delivery-report queue. Used by one thread at a time.
-final class ProducerSession {
+/// One native producer and its delivery-report queue.
+///
+/// `send` may run on several threads at once (concurrent runtime loops): librdkafka's produce,
+/// flush and queue calls are thread-safe, and each call's reports are kept apart by `deliveries`.
+final class ProducerSession: @unchecked Sendable {
     let client: NativeClient
     private let reportQueue: OpaquePointer
     private let logger: Logger
-    /// Tags each call's messages so a report that arrives after its call gave up is ignored.
-    private var generation: UInt32 = 0
+    /// Tags each call's messages so a report reaches its own call, and one that arrives after its
+    /// call gave up is ignored.
+    private let deliveries = DeliveryRouter()
 
     private static let closeTimeoutMs: Int32 = 2000
     /// The end of a call's time kept for purging what is still unacknowledged and collecting the
@@ -41,13 +45,12 @@ final class ProducerSession {
     }
 
     func send(topic: String, records: [OutgoingRecord], deadline: ContinuousClock.Instant) -> [DeliveryReport] {
-        generation = generation == .max ? 1 : generation + 1
-        var batch = DeliveryBatch(count: records.count, generation: generation)
         guard !records.isEmpty else { return [] }
+        let batch = deliveries.open(count: records.count)
         guard let topicHandle = rd_kafka_topic_new(client.handle, topic, nil) else {
             let error = KafkaError(code: rd_kafka_last_error(), message: "invalid topic name '\(topic)'")
             for index in records.indices { batch.fail(index, error) }
-            return batch.reports
+            return batch.close()
         }
         defer { rd_kafka_topic_destroy(topicHandle) }
         let acknowledgementDeadline = deadline - Self.purgeReserve
@@ -55,12 +58,12 @@ final class ProducerSession {
         var fields = ContiguousArray(repeating: rd_kafka_vu_t(), count: 7)
         var index = 0
         while index < records.count {
-            let code = produce(records[index], index: index, topic: topicHandle, fields: &fields)
+            let code = produce(records[index], index: index, generation: batch.generation, topic: topicHandle, fields: &fields)
             switch code {
             case RD_KAFKA_RESP_ERR_NO_ERROR:
                 index += 1
             case RD_KAFKA_RESP_ERR__QUEUE_FULL where !acknowledgementDeadline.hasPassed:
-                serveReports(into: &batch, timeoutMs: min(100, acknowledgementDeadline.remainingMilliseconds()))
+                serveReports(timeoutMs: min(100, acknowledgementDeadline.remainingMilliseconds()))
             case RD_KAFKA_RESP_ERR__QUEUE_FULL:
                 let error = KafkaError.timedOut("not sent before the deadline: the local producer queue stayed full")
                 for remaining in index..<records.count { batch.fail(remaining, error) }
@@ -76,27 +79,30 @@ final class ProducerSession {
             // the caller waits for every acknowledgement, so lingering would only add latency.
             // In event mode flush also waits for the unread reports, hence the short slices.
             _ = rd_kafka_flush(client.handle, min(Self.flushSliceMs, acknowledgementDeadline.remainingMilliseconds()))
-            serveReports(into: &batch, timeoutMs: 0)
+            serveReports(timeoutMs: 0)
         }
         if batch.pending > 0 {
-            giveUp(on: &batch, by: deadline)
+            giveUp(on: batch, by: deadline)
         }
-        return batch.reports
+        return batch.close()
     }
 
     /// Purges what is still unacknowledged and collects the purge reports until `deadline`.
-    private func giveUp(on batch: inout DeliveryBatch, by deadline: ContinuousClock.Instant) {
+    ///
+    /// librdkafka purges the whole handle: records of concurrent calls still queued are purged too
+    /// and reported to those calls as failed (not written), never acknowledged and then lost.
+    private func giveUp(on batch: DeliveryTicket, by deadline: ContinuousClock.Instant) {
         logger.warning("Kafka delivery deadline passed; purging unacknowledged records", metadata: ["records": "\(batch.pending)"])
-        batch.purging = true
+        batch.startPurging()
         rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
         repeat {
-            serveReports(into: &batch, timeoutMs: deadline.remainingMilliseconds())
+            serveReports(timeoutMs: min(10, deadline.remainingMilliseconds()))
         } while batch.pending > 0 && !deadline.hasPassed
         batch.failPending(KafkaError.timedOut("not acknowledged before the deadline; no report from librdkafka"))
     }
 
     private func produce(
-        _ record: OutgoingRecord, index: Int, topic: OpaquePointer,
+        _ record: OutgoingRecord, index: Int, generation: UInt32, topic: OpaquePointer,
         fields: inout ContiguousArray<rd_kafka_vu_t>
     ) -> rd_kafka_resp_err_t {
         withOptionalBytes(record.key) { key in
@@ -146,17 +152,16 @@ final class ProducerSession {
         return list
     }
 
-    /// Waits up to `timeoutMs` for the next event and drains what is queued.
-    private func serveReports(into batch: inout DeliveryBatch, timeoutMs: Int32) {
+    /// Waits up to `timeoutMs` for the next event and drains what is queued, handing each report
+    /// to the call that produced its record (this one or a concurrent one).
+    private func serveReports(timeoutMs: Int32) {
         var wait = timeoutMs
         while let event = rd_kafka_queue_poll(reportQueue, wait) {
             defer { rd_kafka_event_destroy(event) }
             wait = 0
             switch rd_kafka_event_type(event) {
             case Int32(RD_KAFKA_EVENT_DR):
-                while let message = rd_kafka_event_message_next(event) {
-                    batch.record(message)
-                }
+                deliveries.route(reportsOf: event)
             case Int32(RD_KAFKA_EVENT_ERROR):
                 let code = rd_kafka_event_error(event)
                 let reason = rd_kafka_event_error_string(event).map { String(cString: $0) } ?? ""

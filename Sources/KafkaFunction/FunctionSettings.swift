@@ -1,5 +1,5 @@
 /// The function's own settings (Kafka's connection settings are read by `KafkaEnvironment`).
-struct FunctionSettings {
+struct FunctionSettings: Sendable {
     static let safetyMarginVariable = "LAMBDA_KAFKA_SAFETY_MARGIN_MS"
     static let metricsVariable = "LAMBDA_KAFKA_METRICS"
     static let metricsNamespaceVariable = "LAMBDA_KAFKA_METRICS_NAMESPACE"

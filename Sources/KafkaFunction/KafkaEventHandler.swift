@@ -4,7 +4,7 @@ import Logging
 import PostgresSink
 
 /// The function: decodes each event into an action and runs it against Kafka.
-public struct KafkaEventHandler: LambdaHandler {
+public struct KafkaEventHandler: LambdaHandler, Sendable {
     /// How long before the invocation's deadline our own work must be finished, so the answer
     /// always reaches the Runtime API in time.
     public var safetyMargin: Duration { settings.safetyMargin }
@@ -33,9 +33,21 @@ public struct KafkaEventHandler: LambdaHandler {
     }
 
     public mutating func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
+        var noStreaming: StreamingResponder?
+        return try handle(event, context: context, streaming: &noStreaming)
+    }
+
+    /// A consume with `"stream": true` answers through `responder`'s stream; everything else returns its body.
+    public mutating func handle(_ event: [UInt8], context: InvocationContext, responder: inout StreamingResponder) throws -> [UInt8] {
+        var streaming: StreamingResponder? = responder
+        defer { if let streaming { responder = streaming } }
+        return try handle(event, context: context, streaming: &streaming)
+    }
+
+    private func handle(_ event: [UInt8], context: InvocationContext, streaming: inout StreamingResponder?) throws -> [UInt8] {
         var metrics = InvocationMetrics()
         do {
-            let answer = try answer(event, context: context, metrics: &metrics)
+            let answer = try answer(event, context: context, metrics: &metrics, streaming: &streaming)
             writeMetrics(metrics, context: context)
             return answer
         } catch {
@@ -45,7 +57,9 @@ public struct KafkaEventHandler: LambdaHandler {
         }
     }
 
-    private func answer(_ event: [UInt8], context: InvocationContext, metrics: inout InvocationMetrics) throws -> [UInt8] {
+    private func answer(
+        _ event: [UInt8], context: InvocationContext, metrics: inout InvocationMetrics, streaming: inout StreamingResponder?
+    ) throws -> [UInt8] {
         let deadline = ContinuousClock.now + context.remainingTime - settings.safetyMargin
         let traceID = settings.traceHeader ? context.traceID : nil
         let document = try EventDecoder.parse(event)
@@ -85,6 +99,13 @@ public struct KafkaEventHandler: LambdaHandler {
             metrics.bytesProduced = outcome.deliveredBytes
             let generated = if case .generated = request.records { true } else { false }
             return try ProduceResult.render(outcome, perPartition: generated)
+        case let .consume(options) where options.stream:
+            guard var responder = streaming else {
+                throw FunctionError.invalidEvent("Field 'stream': this invocation cannot be answered as a stream")
+            }
+            let stream = try responder.openStream(contentType: StreamedConsume.contentType)
+            streaming = responder
+            return try StreamedConsume.run(options, clients: clients, deadline: deadline, stream: stream, metrics: &metrics)
         case let .consume(options):
             let answer = try ConsumeAction.run(options, clients: clients, deadline: deadline)
             metrics.recordsConsumed = answer.recordCount
@@ -93,6 +114,10 @@ public struct KafkaEventHandler: LambdaHandler {
         case let .offsets(topic):
             return try OffsetsAction.run(topic: topic, clients: clients, deadline: deadline)
         }
+    }
+
+    public func shutdown(deadline: ContinuousClock.Instant) {
+        clients.shutdown(deadline: deadline)
     }
 
     private func writeMetrics(_ metrics: InvocationMetrics, context: InvocationContext) {

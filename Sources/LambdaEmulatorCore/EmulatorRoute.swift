@@ -2,6 +2,9 @@
 public enum EmulatorRoute: Equatable, Sendable {
     /// `POST /2015-03-31/functions/{name}/invocations` (the Lambda Invoke API, as RIE serves it).
     case invoke(functionName: String)
+    /// `POST /2021-11-15/functions/{name}/response-streaming-invocations` (InvokeWithResponseStream;
+    /// the emulator passes the chunks through as plain HTTP chunks, errors in trailers).
+    case streamingInvoke(functionName: String)
     /// `GET /2018-06-01/runtime/invocation/next`
     case nextInvocation
     /// `POST /2018-06-01/runtime/invocation/{id}/response`
@@ -10,6 +13,10 @@ public enum EmulatorRoute: Equatable, Sendable {
     case invocationError(requestID: String)
     /// `POST /2018-06-01/runtime/init/error`
     case initError
+    /// `POST /2020-01-01/extension/register` (Extensions API)
+    case extensionRegister
+    /// `GET /2020-01-01/extension/event/next` (Extensions API)
+    case extensionNext
     /// `GET`, `POST` or `DELETE /_emulator/faults`
     case faults(method: AdminMethod)
     /// `GET /_emulator/status`
@@ -33,6 +40,9 @@ public enum EmulatorRoute: Equatable, Sendable {
         case ("POST", 4) where segments[0] == "2015-03-31" && segments[1] == "functions"
             && segments[3] == "invocations":
             self = .invoke(functionName: segments[2])
+        case ("POST", 4) where segments[0] == "2021-11-15" && segments[1] == "functions"
+            && segments[3] == "response-streaming-invocations":
+            self = .streamingInvoke(functionName: segments[2])
         case ("GET", 4) where segments[0...3] == ["2018-06-01", "runtime", "invocation", "next"]:
             self = .nextInvocation
         case ("POST", 5) where segments[0...2] == ["2018-06-01", "runtime", "invocation"]:
@@ -43,6 +53,10 @@ public enum EmulatorRoute: Equatable, Sendable {
             }
         case ("POST", 4) where segments == ["2018-06-01", "runtime", "init", "error"]:
             self = .initError
+        case ("POST", 3) where segments == ["2020-01-01", "extension", "register"]:
+            self = .extensionRegister
+        case ("GET", 4) where segments == ["2020-01-01", "extension", "event", "next"]:
+            self = .extensionNext
         case (_, 2) where segments == ["_emulator", "faults"]:
             switch method {
             case "GET": self = .faults(method: .get)

@@ -12,6 +12,8 @@ public struct InvocationContext: Sendable {
     public var clientContext: String?
     /// `Lambda-Runtime-Cognito-Identity`, as sent (JSON).
     public var cognitoIdentity: String?
+    /// `Lambda-Runtime-Aws-Tenant-Id`: the tenant of a function with tenant isolation.
+    public var tenantID: String?
     /// Logs with the request id as metadata.
     public var logger: Logger
 

@@ -8,6 +8,7 @@ enum InvocationHeaders {
     static let traceID = "lambda-runtime-trace-id"
     static let clientContext = "lambda-runtime-client-context"
     static let cognitoIdentity = "lambda-runtime-cognito-identity"
+    static let tenantID = "lambda-runtime-aws-tenant-id"
 
     /// - Parameter headers: names in lower case, as `HTTPResponse` keeps them.
     static func context(
@@ -28,7 +29,7 @@ enum InvocationHeaders {
         }
         var logger = logger
         logger[metadataKey: LogLineFormatter.requestIDKey] = .string(requestID)
-        return InvocationContext(
+        var context = InvocationContext(
             requestID: requestID,
             deadlineEpochMilliseconds: deadline,
             invokedFunctionARN: value(functionARN) ?? "",
@@ -36,6 +37,8 @@ enum InvocationHeaders {
             clientContext: value(clientContext),
             cognitoIdentity: value(cognitoIdentity),
             logger: logger)
+        context.tenantID = value(tenantID)
+        return context
     }
 
     private static func isRequestIDByte(_ byte: UInt8) -> Bool {

@@ -43,15 +43,21 @@ public struct LambdaLogHandler: LogHandler {
 }
 
 /// The request id of the invocation being served, if any.
+///
+/// Each runtime loop binds its invocation's id for the thread serving it (a task-local value,
+/// which outside a task lives with the thread), so concurrent loops never see each other's.
+/// With one loop the id is also published process-wide, so lines logged by librdkafka's own
+/// threads during an invocation carry it too, as they always did.
 public enum CurrentInvocation {
-    private static let current = Mutex<String?>(nil)
+    @TaskLocal static var bound: String?
+    private static let published = Mutex<String?>(nil)
 
     public static var requestID: String? {
-        current.withLock { $0 }
+        bound ?? published.withLock { $0 }
     }
 
-    static func set(_ requestID: String?) {
-        current.withLock { $0 = requestID }
+    static func publish(_ requestID: String?) {
+        published.withLock { $0 = requestID }
     }
 }
 

@@ -21,12 +21,15 @@ public enum PostOutcome: Sendable, Equatable {
 public final class RuntimeAPIClient {
     private let http: CurlHTTPClient
     private let baseURL: String
+    /// `host:port` of the Runtime API, for streamed responses (their own connection).
+    let endpoint: String
     private let logger: Logger
 
     /// - Parameter endpoint: `host:port`, the value of `AWS_LAMBDA_RUNTIME_API`.
     public init(endpoint: String, logger: Logger) throws(CurlHTTPError) {
         self.http = try CurlHTTPClient(options: .init(bypassProxy: true))
         self.baseURL = "http://\(endpoint)/2018-06-01/runtime"
+        self.endpoint = endpoint
         self.logger = logger
     }
 

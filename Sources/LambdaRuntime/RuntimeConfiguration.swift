@@ -8,6 +8,18 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var logLevel: Logger.Level
     /// `AWS_LAMBDA_LOG_LEVEL` when it named no known level (then `logLevel` is `.info`).
     public var unrecognisedLogLevel: String?
+    /// `AWS_LAMBDA_MAX_CONCURRENCY` (Lambda Managed Instances): how many invocations this
+    /// process serves at once, each on its own runtime loop. 1 when unset.
+    public var maxConcurrency = 1
+    /// The most loops one process runs; Managed Instances allow far fewer per vCPU.
+    public static let concurrencyLimit = 1024
+    /// `LAMBDA_RUNTIME_SHUTDOWN_GRACE_MS`: after SIGTERM, how long invocations in flight and the
+    /// handler's shutdown may take before the process exits. Lambda allows 500 ms in all when
+    /// only internal extensions are registered, 2 s with external ones.
+    public var shutdownGrace: Duration = .milliseconds(300)
+    /// `LAMBDA_RUNTIME_SHUTDOWN_EXTENSION=1`: register a no-op internal extension, so that Lambda
+    /// sends SIGTERM at all.
+    public var registersShutdownExtension = false
 
     public init(runtimeAPI: String, logFormat: LogFormat = .text, logLevel: Logger.Level = .info) {
         self.runtimeAPI = runtimeAPI
@@ -26,6 +38,21 @@ public struct RuntimeConfiguration: Sendable, Equatable {
         }
         self.init(runtimeAPI: api)
         logFormat = LogFormat(environmentValue: environment["AWS_LAMBDA_LOG_FORMAT"])
+        if let text = environment["AWS_LAMBDA_MAX_CONCURRENCY"], !text.isEmpty {
+            guard let value = Int(text), (1...Self.concurrencyLimit).contains(value) else {
+                throw RuntimeConfigurationError(
+                    description: "AWS_LAMBDA_MAX_CONCURRENCY must be an integer from 1 to \(Self.concurrencyLimit), got '\(text.prefix(16))'")
+            }
+            maxConcurrency = value
+        }
+        if let text = environment["LAMBDA_RUNTIME_SHUTDOWN_GRACE_MS"], !text.isEmpty {
+            guard let value = Int(text), (0...60_000).contains(value) else {
+                throw RuntimeConfigurationError(
+                    description: "LAMBDA_RUNTIME_SHUTDOWN_GRACE_MS must be an integer from 0 to 60000, got '\(text.prefix(16))'")
+            }
+            shutdownGrace = .milliseconds(value)
+        }
+        registersShutdownExtension = ShutdownExtension.isRequested(in: environment)
         if let levelName = environment["AWS_LAMBDA_LOG_LEVEL"], !levelName.isEmpty {
             if let level = Logger.Level(lambdaName: levelName) {
                 logLevel = level

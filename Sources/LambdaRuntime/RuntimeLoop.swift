@@ -18,18 +18,37 @@ struct RuntimeLoop<Handler: LambdaHandler> {
     var handler: Handler
     let client: RuntimeAPIClient
     let logger: Logger
+    /// True when this is the process's only loop: it may then publish its request id process-wide
+    /// (for librdkafka's own log lines). Concurrent loops keep theirs per loop.
+    var isOnlyLoop = true
+    /// Set when SIGTERM is handled: no `next` once it arrived, and the invocation in flight is counted.
+    var shutdown: GracefulShutdown?
 
     mutating func serveNextInvocation() throws(RuntimeFatalError) {
+        while let shutdown, !shutdown.acceptsInvocations {
+            // The process exits as soon as the invocations in flight are done.
+            Pause.sleep(.seconds(1))
+        }
         let invocation = try nextInvocation()
+        shutdown?.invocationStarted()
+        defer { shutdown?.invocationEnded() }
         let context = invocation.context
-        CurrentInvocation.set(context.requestID)
-        defer { CurrentInvocation.set(nil) }
+        if isOnlyLoop {
+            CurrentInvocation.publish(context.requestID)
+        }
+        defer { if isOnlyLoop { CurrentInvocation.publish(nil) } }
 
-        let result: Result<[UInt8], any Error>
-        do {
-            result = .success(try handler.handle(invocation.event, context: context))
-        } catch {
-            result = .failure(error)
+        var responder = StreamingResponder(endpoint: client.endpoint, requestID: context.requestID)
+        let result: Result<[UInt8], any Error> = CurrentInvocation.$bound.withValue(context.requestID) {
+            do {
+                return .success(try handler.handle(invocation.event, context: context, responder: &responder))
+            } catch {
+                return .failure(error)
+            }
+        }
+        if let stream = responder.opened {
+            finishStream(stream, result, context: context)
+            return
         }
         switch result {
         case .success(let body):
@@ -38,6 +57,33 @@ struct RuntimeLoop<Handler: LambdaHandler> {
             let answer = ErrorAnswer(error)
             context.logger.error("Invocation failed: \(answer.errorType): \(answer.errorMessage)")
             try postError(answer, context: context)
+        }
+    }
+
+    /// Sends what the handler returned as the last chunk, or its error in the trailers. A broken
+    /// stream loses only this invocation's answer (Lambda times it out); the loop goes on.
+    private func finishStream(_ stream: ResponseStream, _ result: Result<[UInt8], any Error>, context: InvocationContext) {
+        var error: ErrorAnswer?
+        switch result {
+        case .success(let tail):
+            do {
+                try stream.write(tail)
+            } catch let failure {
+                error = ErrorAnswer(failure)
+            }
+        case .failure(let failure):
+            error = ErrorAnswer(failure)
+        }
+        if let error {
+            context.logger.error("Streamed invocation failed after \(stream.bytesWritten) bytes: \(error.errorType): \(error.errorMessage)")
+        }
+        do {
+            let status = try stream.finish(error: error)
+            if !(200..<300).contains(status) {
+                context.logger.error("The Runtime API answered the streamed response with HTTP \(status)")
+            }
+        } catch {
+            context.logger.error("The streamed response could not be completed: \(error.description)")
         }
     }
 

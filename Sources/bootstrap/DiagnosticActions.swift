@@ -15,7 +15,7 @@ import LambdaRuntime
 /// Meant for the integration tests only: with it on, events whose `action` starts with
 /// `diagnostic.` can crash the process, sleep, or answer with chosen sizes and errors.
 /// Every other event goes to the wrapped handler.
-struct DiagnosticActions<Wrapped: LambdaHandler>: LambdaHandler {
+struct DiagnosticActions<Wrapped: LambdaHandler & Sendable>: LambdaHandler, Sendable {
     static var variable: String { "LAMBDA_KAFKA_DIAGNOSTICS" }
 
     var wrapped: Wrapped
@@ -33,6 +33,37 @@ struct DiagnosticActions<Wrapped: LambdaHandler>: LambdaHandler {
         case "1": return true
         default: throw LambdaError.invalidConfiguration(variable: variable, reason: "must be 0 or 1")
         }
+    }
+
+    mutating func handle(_ event: [UInt8], context: InvocationContext, responder: inout StreamingResponder) throws -> [UInt8] {
+        guard enabled, let request = DiagnosticRequest.decode(event) else {
+            return try wrapped.handle(event, context: context, responder: &responder)
+        }
+        guard request.action == "diagnostic.stream" else {
+            return try handle(event, context: context)
+        }
+        // `chunks` chunks of `bytes` bytes ("chunk-<n>:" then dots and a newline), `ms` apart, then
+        // an error when `errorType` is given, else a last line `end`.
+        let stream = try responder.openStream(contentType: "text/plain")
+        for index in 0..<max(0, request.chunks ?? 1) {
+            var chunk = Array("chunk-\(index):".utf8)
+            let size = max(chunk.count + 1, request.bytes ?? 64)
+            chunk += [UInt8](repeating: UInt8(ascii: "."), count: size - chunk.count - 1) + [UInt8(ascii: "\n")]
+            try stream.write(chunk)
+            if let pause = request.ms, pause > 0, index + 1 < (request.chunks ?? 1) {
+                var interval = timespec(tv_sec: pause / 1000, tv_nsec: (pause % 1000) * 1_000_000)
+                var remaining = timespec()
+                while nanosleep(&interval, &remaining) != 0 && errno == EINTR { interval = remaining }
+            }
+        }
+        if let errorType = request.errorType {
+            throw LambdaError(errorType: errorType, errorMessage: request.errorMessage ?? "diagnostic.stream failed mid-stream")
+        }
+        return Array("end\n".utf8)
+    }
+
+    func shutdown(deadline: ContinuousClock.Instant) {
+        wrapped.shutdown(deadline: deadline)
     }
 
     mutating func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
@@ -70,6 +101,13 @@ struct DiagnosticActions<Wrapped: LambdaHandler>: LambdaHandler {
             logger.error("\(message)")
             logger.critical("\(message)")
             return Array("{\"logged\":true}".utf8)
+        case "diagnostic.log-plain":
+            // A logger without the request id in its metadata, as library code uses: the id must
+            // come from the invocation the calling runtime loop serves.
+            var logger = context.logger
+            logger[metadataKey: LogLineFormatter.requestIDKey] = nil
+            logger.info("\(request.message ?? "diagnostic.log-plain")")
+            return Array("{\"logged\":true}".utf8)
         default:
             throw LambdaError(errorType: "Function.UnknownAction", errorMessage: "Unknown diagnostic action \(request.action)")
         }
@@ -80,6 +118,7 @@ private struct DiagnosticRequest: Decodable {
     var action: String
     var ms: Int?
     var bytes: Int?
+    var chunks: Int?
     var errorType: String?
     var errorMessage: String?
     var message: String?
@@ -101,6 +140,7 @@ private struct ContextReport: Encodable {
     var traceIdEnvironment: String?
     var clientContext: String?
     var cognitoIdentity: String?
+    var tenantId: String?
 
     init(_ context: InvocationContext) {
         requestId = context.requestID
@@ -111,6 +151,7 @@ private struct ContextReport: Encodable {
         traceIdEnvironment = ProcessEnvironment.value("_X_AMZN_TRACE_ID")
         clientContext = context.clientContext
         cognitoIdentity = context.cognitoIdentity
+        tenantId = context.tenantID
     }
 }
 

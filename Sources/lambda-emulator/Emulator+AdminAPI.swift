@@ -34,7 +34,7 @@ extension Emulator {
     func status() -> EmulatorResponse {
         let report = StatusReport(
             bootstrapPID: process?.pid, restarts: max(0, starts - 1), invocationsServed: invocationsServed,
-            pendingInvocations: pending.count, inFlightRequestID: inFlight?.requestID, faults: faults.snapshot)
+            pendingInvocations: pending.count, inFlightRequestID: inFlightOldestFirst.first?.requestID, faults: faults.snapshot)
         return .json(.ok, report.json)
     }
 }

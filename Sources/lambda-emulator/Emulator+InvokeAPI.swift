@@ -4,7 +4,9 @@ import NIOCore
 
 extension Emulator {
     /// `POST /2015-03-31/functions/{name}/invocations`: queue the event; answer when the function did.
-    func invoke(_ request: EmulatorRequest) -> EventLoopFuture<EmulatorResponse> {
+    /// - Parameter streaming: the `response-streaming-invocations` route: a streamed response
+    ///   reaches the caller chunk by chunk (`StreamRelay`).
+    func invoke(_ request: EmulatorRequest, streaming: Bool = false) -> EventLoopFuture<EmulatorResponse> {
         if isShuttingDown {
             return loop.makeSucceededFuture(.error(.serviceUnavailable, EmulatorErrors.shuttingDown))
         }
@@ -18,12 +20,18 @@ extension Emulator {
             }
             clientContext = decoded
         }
+        let tenantID = request.header(TenantID.invokeHeader)
+        if let tenantID, !TenantID.isValid(tenantID) {
+            return loop.makeSucceededFuture(.error(.badRequest, TenantID.invalid))
+        }
         let traceID = request.header("X-Amzn-Trace-Id")
             ?? TraceID.generate(epochSeconds: UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970)))
         let promise = loop.makePromise(of: EmulatorResponse.self)
         let invocation = Invocation(
             requestID: UUID().uuidString.lowercased(), payload: request.body, traceID: traceID,
             clientContext: clientContext, cognitoIdentity: request.header("X-Amz-Cognito-Identity"), caller: promise)
+        invocation.tenantID = tenantID
+        invocation.wantsStream = streaming
 
         if let initError = storedInitError {
             // The bootstrap failed its init before this invocation arrived: report that failure now,

@@ -34,15 +34,19 @@ extension Emulator {
         let ended = incarnation
         incarnation = Incarnation()
         log("bootstrap (pid \(pid)) exited: \(status)")
-        if let waiter = waitingRuntime {
-            waitingRuntime = nil
+        for waiter in waitingRuntimes {
             waiter.promise.succeed(.error(.gone, EmulatorErrors.shuttingDown))
         }
-        if let invocation = inFlight {
-            finishInFlight(
-                body: ByteBuffer(string: EmulatorErrors.exitError(
-                    requestID: invocation.requestID, exitDescription: status.description).json),
-                functionError: true)
+        waitingRuntimes = []
+        releaseExtensions()
+        if !inFlight.isEmpty {
+            for invocation in inFlightOldestFirst {
+                finishInFlight(
+                    invocation.requestID,
+                    body: ByteBuffer(string: EmulatorErrors.exitError(
+                        requestID: invocation.requestID, exitDescription: status.description).json),
+                    functionError: true)
+            }
         } else if !ended.killedByEmulator, !ended.reportedInitError, !isShuttingDown,
                   let invocation = pending.popFirst() {
             // It died during init: the invocation that waited for it fails, as on Lambda.
@@ -64,14 +68,18 @@ extension Emulator {
         log("\(reason): shutting down")
         process?.send(SIGTERM)
         let refusal = EmulatorResponse.error(.serviceUnavailable, EmulatorErrors.shuttingDown)
-        inFlight?.answer(refusal)
-        inFlight = nil
+        for invocation in inFlightOldestFirst {
+            invocation.answer(refusal)
+        }
+        inFlight = [:]
         while let invocation = pending.popFirst() {
             invocation.answer(refusal)
         }
         guard let process else {
-            waitingRuntime?.promise.succeed(refusal)
-            waitingRuntime = nil
+            for waiter in waitingRuntimes {
+                waiter.promise.succeed(refusal)
+            }
+            waitingRuntimes = []
             markStopped()
             return
         }

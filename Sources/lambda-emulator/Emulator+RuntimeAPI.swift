@@ -15,18 +15,21 @@ extension Emulator {
             promise.succeed(.error(.serviceUnavailable, EmulatorErrors.shuttingDown))
             return
         }
-        if let previous = waitingRuntime {
-            // Only one `next` can wait: the newer one wins (the older connection is most likely gone).
-            previous.promise.succeed(.error(.conflict, LambdaErrorBody(
+        if process != nil, incarnation.initDuration == nil {
+            incarnation.initDuration = .now() - incarnation.startedAt
+        }
+        if waitingRuntimes.count >= maxConcurrency {
+            // One `next` per runtime loop can wait: the newer one wins (the older connection is most likely gone).
+            waitingRuntimes.removeFirst().promise.succeed(.error(.conflict, LambdaErrorBody(
                 errorMessage: "Another next request replaced this one", errorType: "InvalidStateTransition")))
         }
-        waitingRuntime = (promise, channel, delayed)
+        waitingRuntimes.append((promise, channel, delayed))
         dispatchIfPossible()
     }
 
     /// `POST /2018-06-01/runtime/invocation/{id}/response`
     func invocationResponse(_ requestID: String, _ request: EmulatorRequest) -> EmulatorResponse {
-        guard let invocation = inFlight, invocation.requestID == requestID else {
+        guard inFlight[requestID] != nil else {
             return answerForUnexpected(requestID)
         }
         if let status = faults.takeResponseStatus() {
@@ -34,23 +37,23 @@ extension Emulator {
             return .error(HTTPResponseStatus(statusCode: status), EmulatorErrors.injectedFault)
         }
         if request.bodyExceededLimit {
-            return rejectOversized()
+            return rejectOversized(requestID)
         }
-        finishInFlight(body: request.body, functionError: false)
+        finishInFlight(requestID, body: request.body, functionError: false)
         return .accepted
     }
 
     /// `POST /2018-06-01/runtime/invocation/{id}/error`: the body goes to the caller unchanged.
     func invocationError(_ requestID: String, _ request: EmulatorRequest) -> EmulatorResponse {
-        guard let invocation = inFlight, invocation.requestID == requestID else {
+        guard inFlight[requestID] != nil else {
             return answerForUnexpected(requestID)
         }
         if request.bodyExceededLimit {
-            return rejectOversized()
+            return rejectOversized(requestID)
         }
         let errorType = FunctionErrorType.normalized(request.header("Lambda-Runtime-Function-Error-Type"))
         log("RequestId: \(requestID) failed: \(errorType)")
-        finishInFlight(body: request.body, functionError: true)
+        finishInFlight(requestID, body: request.body, functionError: true)
         return .accepted
     }
 
@@ -61,8 +64,8 @@ extension Emulator {
         let body = request.bodyExceededLimit
             ? ByteBuffer(string: EmulatorErrors.callerResponseTooLarge.json) : request.body
         incarnation.reportedInitError = true
-        if inFlight != nil {
-            finishInFlight(body: body, functionError: true)
+        if let invocation = inFlightOldestFirst.first {
+            finishInFlight(invocation.requestID, body: body, functionError: true)
         } else if let invocation = pending.popFirst() {
             failQueued(invocation, body: body)
         } else {
@@ -71,8 +74,8 @@ extension Emulator {
         return .accepted
     }
 
-    private func rejectOversized() -> EmulatorResponse {
-        finishInFlight(body: ByteBuffer(string: EmulatorErrors.callerResponseTooLarge.json), functionError: true)
+    private func rejectOversized(_ requestID: String) -> EmulatorResponse {
+        finishInFlight(requestID, body: ByteBuffer(string: EmulatorErrors.callerResponseTooLarge.json), functionError: true)
         return .error(.payloadTooLarge, EmulatorErrors.runtimeResponseTooLarge)
     }
 

@@ -11,7 +11,9 @@ struct EmulatorConfiguration: Sendable {
     var timeoutSeconds: Double
 }
 
-/// One Lambda execution environment: a queue of invocations served one at a time by one bootstrap process.
+/// One Lambda execution environment: a queue of invocations served by one bootstrap process, one at a
+/// time, or up to `AWS_LAMBDA_MAX_CONCURRENCY` at once (Lambda Managed Instances), each with its own
+/// request id and deadline.
 ///
 /// All state is confined to `loop` (the server's only event loop); every entry point runs there,
 /// which is why the class can be `@unchecked Sendable`. The members are internal only so that the
@@ -28,17 +30,27 @@ final class Emulator: @unchecked Sendable {
         var reportedInitError = false
         /// The emulator killed it (timeout): its exit is expected.
         var killedByEmulator = false
+        var startedAt = NIODeadline.now()
+        /// From the start to its first `next`; reported once, on its first invocation's REPORT line.
+        var initDuration: TimeAmount?
+        var initDurationReported = false
     }
+
+    /// A runtime loop's pending `next`; `delayed` once an injected delay was applied to it.
+    typealias WaitingRuntime = (promise: EventLoopPromise<EmulatorResponse>, channel: Channel, delayed: Bool)
 
     let loop: EventLoop
     private(set) var configuration: EmulatorConfiguration
     private(set) var functionARN: String
 
     var pending = CircularBuffer<Invocation>()
-    var inFlight: Invocation?
+    /// Dispatched and not yet answered, by request id.
+    var inFlight: [String: Invocation] = [:]
     var recentlyAnswered = RecentRequestIDs(capacity: 1024)
-    /// The runtime's pending `next`; `delayed` once an injected delay was applied to it.
-    var waitingRuntime: (promise: EventLoopPromise<EmulatorResponse>, channel: Channel, delayed: Bool)?
+    /// The runtime loops' pending `next` requests, oldest first; at most `maxConcurrency`.
+    var waitingRuntimes: [WaitingRuntime] = []
+    /// `AWS_LAMBDA_MAX_CONCURRENCY` of the bootstrap's environment: invocations in flight at once.
+    var maxConcurrency: Int { ConcurrencySetting.maxConcurrency(environment: configuration.environment) }
     var faults = FaultPlan()
     var storedInitError: ByteBuffer?
     var process: BootstrapProcess?
@@ -46,6 +58,9 @@ final class Emulator: @unchecked Sendable {
     var starts = 0
     var invocationsServed = 0
     var isShuttingDown = false
+    /// Extensions registered with this bootstrap, by identifier, and their waiting `event/next`.
+    var extensions: [String: String] = [:]
+    var waitingExtensions: [EventLoopPromise<EmulatorResponse>] = []
     private let stoppedPromise: EventLoopPromise<Void>
 
     /// Completes once `shutdown()` stopped the bootstrap.
@@ -82,10 +97,13 @@ final class Emulator: @unchecked Sendable {
         }
         switch route {
         case .invoke: return invoke(request)
+        case .streamingInvoke: return invoke(request, streaming: true)
         case .nextInvocation: return nextInvocation(channel: channel)
         case .invocationResponse(let id): return loop.makeSucceededFuture(invocationResponse(id, request))
         case .invocationError(let id): return loop.makeSucceededFuture(invocationError(id, request))
         case .initError: return loop.makeSucceededFuture(initError(request))
+        case .extensionRegister: return loop.makeSucceededFuture(registerExtension(request))
+        case .extensionNext: return extensionNext(request)
         case .faults(let method): return loop.makeSucceededFuture(faults(method, request))
         case .status: return loop.makeSucceededFuture(status())
         }
@@ -93,12 +111,16 @@ final class Emulator: @unchecked Sendable {
 
     // MARK: Scheduling
 
-    /// Hands the oldest queued invocation to the runtime's waiting `next`, if both exist and nothing is in flight.
+    /// Hands queued invocations to waiting `next` requests, oldest first, while fewer than
+    /// `maxConcurrency` are in flight.
     func dispatchIfPossible() {
-        guard inFlight == nil, !pending.isEmpty, let waiter = waitingRuntime,
-              process != nil, !incarnation.killedByEmulator
-        else { return }
-        waitingRuntime = nil
+        while inFlight.count < maxConcurrency, !pending.isEmpty, !waitingRuntimes.isEmpty,
+              process != nil, !incarnation.killedByEmulator {
+            dispatch(to: waitingRuntimes.removeFirst())
+        }
+    }
+
+    private func dispatch(to waiter: WaitingRuntime) {
         if !waiter.delayed, let delay = faults.takeNextDelay(), delay > 0 {
             // Injected fault: the runtime's `next` is answered late, as if it had arrived `delay` ms later.
             log("fault: delaying the answer to next by \(delay) ms")
@@ -112,7 +134,7 @@ final class Emulator: @unchecked Sendable {
             return
         }
         let invocation = pending.removeFirst()
-        inFlight = invocation
+        inFlight[invocation.requestID] = invocation
         invocation.startedAt = .now()
         let timeoutNanoseconds = Int64(configuration.timeoutSeconds * 1_000_000_000)
         let deadlineMilliseconds = Int64(Date().timeIntervalSince1970 * 1000) + timeoutNanoseconds / 1_000_000
@@ -133,21 +155,29 @@ final class Emulator: @unchecked Sendable {
         if let identity = invocation.cognitoIdentity {
             headers.add(name: "Lambda-Runtime-Cognito-Identity", value: identity)
         }
+        if let tenantID = invocation.tenantID {
+            headers.add(name: "Lambda-Runtime-Aws-Tenant-Id", value: tenantID)
+        }
         log("START RequestId: \(requestID) Version: $LATEST")
         waiter.promise.succeed(EmulatorResponse(status: .ok, headers: headers, body: invocation.payload))
     }
 
-    /// Answers the in-flight invocation and moves on to the next one.
-    func finishInFlight(body: ByteBuffer, functionError: Bool) {
-        guard let invocation = inFlight else { return }
-        inFlight = nil
+    /// Answers an in-flight invocation and moves on to the next one.
+    func finishInFlight(_ requestID: String, body: ByteBuffer, functionError: Bool, errorType: String? = nil) {
+        guard let invocation = inFlight.removeValue(forKey: requestID) else { return }
         recentlyAnswered.insert(invocation.requestID)
         invocationsServed += 1
         let milliseconds = invocation.startedAt.map { Double((NIODeadline.now() - $0).nanoseconds) / 1_000_000 } ?? 0
         log("END RequestId: \(invocation.requestID) Duration: \(String(format: "%.2f", milliseconds)) ms"
             + (functionError ? " (function error)" : ""))
-        invocation.answer(body: body, functionError: functionError)
+        logReport(invocation, milliseconds: milliseconds)
+        invocation.answer(body: body, functionError: functionError, errorType: errorType)
         dispatchIfPossible()
+    }
+
+    /// Every invocation still in flight, oldest first.
+    var inFlightOldestFirst: [Invocation] {
+        inFlight.values.sorted { ($0.startedAt ?? .distantFuture) < ($1.startedAt ?? .distantFuture) }
     }
 
     /// Answers a queued invocation that never reached the runtime.
@@ -163,14 +193,14 @@ final class Emulator: @unchecked Sendable {
     }
 
     private func timedOut(_ requestID: String) {
-        guard let invocation = inFlight, invocation.requestID == requestID else { return }
+        guard let invocation = inFlight[requestID] else { return }
         log("RequestId: \(requestID) timed out after \(configuration.timeoutSeconds) s; killing the bootstrap")
         invocation.timeoutTask = nil
         if let process {
             incarnation.killedByEmulator = true
             process.send(SIGKILL)
         }
-        finishInFlight(body: ByteBuffer(string: EmulatorErrors.timeout(seconds: configuration.timeoutSeconds).json),
+        finishInFlight(requestID, body: ByteBuffer(string: EmulatorErrors.timeout(seconds: configuration.timeoutSeconds).json),
                        functionError: true)
     }
 }

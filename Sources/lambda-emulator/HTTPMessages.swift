@@ -19,6 +19,8 @@ struct EmulatorResponse: Sendable {
     var status: HTTPResponseStatus
     var headers: HTTPHeaders
     var body: ByteBuffer
+    /// A streamed answer: `body` is ignored, the chunks come through the relay.
+    var stream: StreamRelay?
 
     init(status: HTTPResponseStatus, headers: HTTPHeaders = [:], body: ByteBuffer = ByteBuffer()) {
         self.status = status

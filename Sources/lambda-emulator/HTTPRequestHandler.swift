@@ -14,6 +14,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private enum State {
         case idle
         case receiving(EmulatorRequest, bytesSeen: Int)
+        /// A streamed invocation response, passed on chunk by chunk (no body limit but Lambda's 200 MB).
+        case streaming(requestID: String, relay: StreamRelay, head: HTTPRequestHead)
         case rejected
     }
 
@@ -33,6 +35,11 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            if let requestID = Self.streamedResponseID(head),
+               let relay = emulator.beginStreamedResponse(requestID, head: head) {
+                state = .streaming(requestID: requestID, relay: relay, head: head)
+                return
+            }
             if let length = head.headers.first(name: "Content-Length").flatMap(Int.init), length > connectionLimit {
                 reject(context: context, version: head.version)
                 return
@@ -41,6 +48,10 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                                           bodyExceededLimit: false)
             state = .receiving(request, bytesSeen: 0)
         case .body(var chunk):
+            if case .streaming(_, let relay, _) = state {
+                relay.write(chunk)
+                return
+            }
             guard case .receiving(var request, let seen) = state else { return }
             let total = seen + chunk.readableBytes
             if total > connectionLimit {
@@ -54,7 +65,13 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 request.body.writeBuffer(&chunk)
             }
             state = .receiving(request, bytesSeen: total)
-        case .end:
+        case .end(let trailers):
+            if case .streaming(let requestID, let relay, let head) = state {
+                state = .idle
+                let response = emulator.endStreamedResponse(requestID, relay: relay, trailers: trailers)
+                Self.write(response, to: context.channel, version: head.version, keepAlive: head.isKeepAlive)
+                return
+            }
             guard case .receiving(let request, _) = state else { return }
             state = .idle
             dispatch(request, context: context)
@@ -83,7 +100,24 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         Self.write(response, to: context.channel, version: version, keepAlive: false)
     }
 
+    /// The request id of `POST .../invocation/{id}/response` with `Lambda-Runtime-Function-Response-Mode: streaming`.
+    private static func streamedResponseID(_ head: HTTPRequestHead) -> String? {
+        guard head.headers.first(name: "Lambda-Runtime-Function-Response-Mode")?.lowercased() == "streaming",
+              case .invocationResponse(let requestID) = EmulatorRoute(method: head.method.rawValue, uri: head.uri)
+        else { return nil }
+        return requestID
+    }
+
     private static func write(_ response: EmulatorResponse, to channel: Channel, version: HTTPVersion, keepAlive: Bool) {
+        if let relay = response.stream {
+            var headers = response.headers
+            if !keepAlive {
+                headers.replaceOrAdd(name: "Connection", value: "close")
+            }
+            channel.writeAndFlush(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: response.status, headers: headers)), promise: nil)
+            relay.attach(channel, keepAlive: keepAlive)
+            return
+        }
         var headers = response.headers
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
         if !keepAlive {

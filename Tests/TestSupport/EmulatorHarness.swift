@@ -78,6 +78,8 @@ public final class EmulatorHarness: @unchecked Sendable {
         configuration.connectionProxyDictionary = [:]
         configuration.timeoutIntervalForRequest = 600
         configuration.timeoutIntervalForResource = 600
+        // Concurrent invocations (AWS_LAMBDA_MAX_CONCURRENCY) each need a connection of their own.
+        configuration.httpMaximumConnectionsPerHost = 64
         self.session = URLSession(configuration: configuration)
     }
 

@@ -41,4 +41,6 @@ struct ConsumeOptions {
     var maxRecords: Int
     /// nil: the default, derived from the invocation's remaining time.
     var timeoutMilliseconds: Int64?
+    /// `"stream": true`: answer as a response stream of JSON Lines (see `StreamedConsume`).
+    var stream = false
 }

@@ -109,13 +109,15 @@ enum EventDecoder {
         if groupID != nil, partition != nil {
             throw .invalidEvent("Fields 'group_id' and 'partition' cannot be used together: a group reads every partition it is assigned")
         }
-        return ConsumeOptions(
+        var options = ConsumeOptions(
             topic: topic,
             start: start,
             partition: partition,
             groupID: groupID,
             maxRecords: Int(try reader.integer("max_records", in: 1...100_000) ?? 1000),
             timeoutMilliseconds: try reader.integer("timeout_ms", in: 0...900_000))
+        options.stream = try reader.bool("stream") ?? false
+        return options
     }
 
     private static func decodeStart(_ value: JSONValue?) throws(FunctionError) -> StartPosition {

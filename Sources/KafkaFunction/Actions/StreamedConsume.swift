@@ -1,0 +1,93 @@
+import Kafka
+import LambdaRuntime
+
+/// A consume answered as a response stream (`"stream": true`): JSON Lines, one record object per
+/// line as it is read (the same object as in a buffered answer's `records`), then one summary line
+/// (the buffered answer without `records`: `action`, `count`, `next_offsets`, ...).
+///
+/// Not bound by the 6 MB of a buffered answer: records stop before Lambda's 200 MB streaming
+/// limit, and the rest is left for the next call as when a buffered answer is full.
+enum StreamedConsume {
+    static let contentType = "application/x-ndjson"
+    /// Records are sent in chunks of about this size, so a small record costs no write of its own.
+    static let chunkBytes = 64 * 1024
+    static let recordBudget = ResponseStream.maximumBytes - ConsumeAction.envelopeReserveBytes
+
+    /// Streams the records and returns the summary line, which the runtime sends as the last chunk.
+    static func run(
+        _ options: ConsumeOptions, clients: KafkaClients, deadline: ContinuousClock.Instant, stream: ResponseStream,
+        metrics: inout InvocationMetrics
+    ) throws -> [UInt8] {
+        let started = ContinuousClock.now
+        let timeout = options.timeoutMilliseconds.map { Duration.milliseconds($0) } ?? ConsumeAction.defaultTimeout
+        let request = ConsumeRequest(
+            topic: options.topic, partition: options.partition, start: options.start,
+            groupID: options.groupID, maxRecords: options.maxRecords, deadline: min(deadline, started + timeout))
+        var pending = JSONWriter(reservingCapacity: chunkBytes * 2)
+        var sentBytes = 0
+        var count = 0
+        var recordBytes = 0
+        var writeFailure: ResponseStreamError?
+        func send(_ bytes: [UInt8]) -> ResponseStreamError? {
+            do throws(ResponseStreamError) {
+                try stream.write(bytes)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        let consumer = try clients.consumer()
+        let result: ConsumeResult
+        do {
+            result = try consumer.consume(request) { record in
+                let start = pending.bytes.count
+                RecordRenderer.render(record, into: &pending)
+                pending.appendASCII("\n")
+                guard sentBytes + pending.bytes.count <= recordBudget else {
+                    pending.truncate(to: start)
+                    return false
+                }
+                if pending.bytes.count >= chunkBytes {
+                    if let failure = send(pending.bytes) {
+                        // The record just rendered is not returned, so it is not committed either.
+                        writeFailure = failure
+                        return false
+                    }
+                    sentBytes += pending.bytes.count
+                    pending.truncate(to: 0)
+                }
+                count += 1
+                recordBytes += (record.key?.count ?? 0) + (record.value?.count ?? 0)
+                return true
+            }
+        } catch where error.isUnknownTopic {
+            throw FunctionError(.topicNotFound, "Topic '\(options.topic)' does not exist")
+        } catch where error.isUnknownPartition {
+            throw FunctionError.invalidEvent("Field 'partition': topic '\(options.topic)' has no partition \(options.partition.map(String.init) ?? "")")
+        } catch {
+            throw FunctionError.kafka(error, while: "consuming from topic '\(options.topic)'")
+        }
+        if let writeFailure {
+            throw writeFailure
+        }
+        metrics.recordsConsumed = count
+        metrics.bytesConsumed = recordBytes
+
+        var summary = pending
+        summary.appendASCII("{\"action\":\"consume\",\"topic\":")
+        summary.writeString(options.topic)
+        if let groupID = options.groupID {
+            summary.appendASCII(",\"group_id\":")
+            summary.writeString(groupID)
+        }
+        summary.appendASCII(",\"count\":\(count)")
+        summary.appendASCII(",\"end_of_partitions\":\(result.reachedEnd)")
+        summary.appendASCII(",\"truncated\":\(result.stoppedEarly)")
+        summary.appendASCII(",\"next_offsets\":")
+        summary.write(.array(result.nextOffsets.keys.sorted().compactMap { partition in
+            result.nextOffsets[partition].map { .object([("partition", .integer(partition)), ("offset", .integer($0))]) }
+        }))
+        summary.appendASCII(",\"elapsed_ms\":\((ContinuousClock.now - started).wholeMilliseconds)}\n")
+        return summary.bytes
+    }
+}
