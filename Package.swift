@@ -67,6 +67,9 @@ let package = Package(
 
         // Tests. Integration tests start the real executables built next to the test bundle.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // The bootstrap with test hooks (`diagnostic.*` actions); never part of a product.
+        .executableTarget(name: "diagnostic-bootstrap", dependencies: ["LambdaRuntime", "KafkaFunction"],
+                          path: "Tests/DiagnosticBootstrap"),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], resources: [.copy("Fixtures")]),
