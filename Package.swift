@@ -24,9 +24,13 @@ let package = Package(
         .target(name: "CRdKafkaShim", dependencies: ["CRdKafka"]),
 
         // Libraries, one job each.
+        // Base64, the JSON string escaper and C string buffers: no dependencies, no Foundation.
+        .target(name: "Encoding"),
+        // The Lambda wire contract the runtime and the emulator share: headers, error type and body.
+        .target(name: "LambdaWire", dependencies: ["Encoding"]),
         .target(name: "CurlHTTP", dependencies: ["CCurl", "CCurlShim"]),
         .target(name: "LambdaRuntime", dependencies: [
-            "CurlHTTP",
+            "CurlHTTP", "LambdaWire", "Encoding",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "AWSSigV4", dependencies: [
@@ -36,19 +40,19 @@ let package = Package(
             "AWSSigV4", "CurlHTTP",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "MSKIAMAuth", dependencies: ["AWSSigV4", "AWSCredentials"]),
+        .target(name: "MSKIAMAuth", dependencies: ["AWSSigV4", "AWSCredentials", "Encoding"]),
         .target(name: "Kafka", dependencies: [
-            "CRdKafka", "CRdKafkaShim", "MSKIAMAuth", "AWSCredentials",
+            "CRdKafka", "CRdKafkaShim", "MSKIAMAuth", "AWSCredentials", "Encoding",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "KafkaFunction", dependencies: [
-            "Kafka", "LambdaRuntime",
+            "Kafka", "LambdaRuntime", "Encoding",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Executables.
         .executableTarget(name: "bootstrap", dependencies: ["LambdaRuntime", "KafkaFunction"]),
-        .target(name: "LambdaEmulatorCore"),
+        .target(name: "LambdaEmulatorCore", dependencies: ["LambdaWire"]),
         .executableTarget(name: "lambda-emulator", dependencies: [
             "LambdaEmulatorCore",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -57,7 +61,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "kafka-local-cluster", dependencies: [
-            "CRdKafka", "CRdKafkaShim",
+            "CRdKafka", "CRdKafkaShim", "Encoding",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "msk-iam-token", dependencies: [
@@ -78,6 +82,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
         .testTarget(name: "KafkaFunctionTests", dependencies: ["KafkaFunction"]),
         .testTarget(name: "LambdaEmulatorCoreTests", dependencies: ["LambdaEmulatorCore"]),
+        .testTarget(name: "LambdaWireTests", dependencies: ["LambdaWire", "Encoding"]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"], resources: [.copy("Fixtures")]),
     ]
 )
