@@ -20,7 +20,7 @@ public enum JSONString {
     public static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
         // Most strings need no escaping: copy them whole rather than byte by byte.
         let copiedWhole = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-            guard !utf8.contains(where: mayNeedEscape) else { return false }
+            guard !needsEscaping(utf8) else { return false }
             bytes.append(contentsOf: utf8)
             return true
         }
@@ -29,9 +29,17 @@ public enum JSONString {
         }
     }
 
-    /// Bytes that are, or start, something to escape (0xE2 leads U+2028 and U+2029 in UTF-8).
-    private static func mayNeedEscape(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || byte == 0xE2
+    /// Whether any byte must be escaped; U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8,
+    /// so other characters led by E2 (curly quotes, the euro sign) keep the fast path.
+    private static func needsEscaping(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F { return true }
+            if byte == 0xE2, index + 2 < utf8.count, utf8[index + 1] == 0x80, utf8[index + 2] & 0xFE == 0xA8 { return true }
+            index += 1
+        }
+        return false
     }
 
     private static func appendEscapedScalars(_ text: String, to bytes: inout [UInt8]) {

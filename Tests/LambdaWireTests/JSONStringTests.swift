@@ -23,8 +23,13 @@ import Testing
         #expect(!quoted.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || $0 == "\u{2028}" || $0 == "\u{2029}" })
     }
 
+    @Test func aLoneLineSeparatorIsFoundByTheFastScan() {
+        #expect(JSONString.quoted("end\u{2028}") == #""end\u2028""#)
+        #expect(JSONString.quoted("\u{2029}") == #""\u2029""#)
+    }
+
     @Test func textWithoutEscapesIsCopiedAsIs() {
-        #expect(JSONString.quoted("héllo €") == "\"héllo €\"")
+        #expect(JSONString.quoted("héllo € ’quoted’ \u{2027}\u{202A}") == "\"héllo € ’quoted’ \u{2027}\u{202A}\"")
         var bytes = Array("x".utf8)
         JSONString.appendQuoted("a\"b", to: &bytes)
         #expect(String(decoding: bytes, as: UTF8.self) == #"x"a\"b""#)
