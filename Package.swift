@@ -25,9 +25,13 @@ let package = Package(
         .target(name: "CRdKafkaShim", dependencies: ["CRdKafka"]),
 
         // Libraries, one job each.
+        // Base64, the JSON string escaper and C string buffers: no dependencies, no Foundation.
+        .target(name: "Encoding"),
+        // The Lambda wire contract the runtime and the emulator share: headers, error type and body.
+        .target(name: "LambdaWire", dependencies: ["Encoding"]),
         .target(name: "CurlHTTP", dependencies: ["CCurl", "CCurlShim"]),
         .target(name: "LambdaRuntime", dependencies: [
-            "CurlHTTP",
+            "CurlHTTP", "LambdaWire", "Encoding",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "AWSSigV4", dependencies: [
@@ -37,20 +41,20 @@ let package = Package(
             "AWSSigV4", "CurlHTTP",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "MSKIAMAuth", dependencies: ["AWSSigV4", "AWSCredentials"]),
+        .target(name: "MSKIAMAuth", dependencies: ["AWSSigV4", "AWSCredentials", "Encoding"]),
         .target(name: "Kafka", dependencies: [
-            "CRdKafka", "CRdKafkaShim", "MSKIAMAuth", "AWSCredentials",
+            "CRdKafka", "CRdKafkaShim", "MSKIAMAuth", "AWSCredentials", "Encoding",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4", "AWSCredentials"]),
         .target(name: "KafkaFunction", dependencies: [
-            "Kafka", "LambdaRuntime", "PostgresSink", "MSKIAMAuth", "AWSCredentials",
+            "Kafka", "LambdaRuntime", "PostgresSink", "MSKIAMAuth", "AWSCredentials", "Encoding",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Executables.
         .executableTarget(name: "bootstrap", dependencies: ["LambdaRuntime", "KafkaFunction"]),
-        .target(name: "LambdaEmulatorCore"),
+        .target(name: "LambdaEmulatorCore", dependencies: ["LambdaWire"]),
         .executableTarget(name: "lambda-emulator", dependencies: [
             "LambdaEmulatorCore",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -60,7 +64,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "kafka-local-cluster", dependencies: [
-            "CRdKafka", "CRdKafkaShim",
+            "CRdKafka", "CRdKafkaShim", "Encoding",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "msk-iam-token", dependencies: [
@@ -70,6 +74,9 @@ let package = Package(
 
         // Tests. Integration tests start the real executables built next to the test bundle.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // The bootstrap with test hooks (`diagnostic.*` actions); never part of a product.
+        .executableTarget(name: "diagnostic-bootstrap", dependencies: ["LambdaRuntime", "KafkaFunction"],
+                          path: "Tests/DiagnosticBootstrap"),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], resources: [.copy("Fixtures")]),
@@ -79,6 +86,7 @@ let package = Package(
         .testTarget(name: "KafkaFunctionTests", dependencies: ["KafkaFunction", "Kafka"]),
         .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaEmulatorCoreTests", dependencies: ["LambdaEmulatorCore"]),
+        .testTarget(name: "LambdaWireTests", dependencies: ["LambdaWire", "Encoding"]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -52,6 +52,9 @@ public final class CurlHTTPClient {
 
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
+        // The handle keeps pointers to the header list and the collector; clear them before either
+        // goes (defers run last first), so no option outlives this call. Connections stay cached.
+        defer { curl_easy_reset(handle) }
         for (name, value) in request.headers {
             headerList = curl_slist_append(headerList, "\(name): \(value)")
         }

@@ -1,4 +1,5 @@
 import CRdKafka
+import Encoding
 import MSKIAMAuth
 
 /// What librdkafka's callbacks for one client need, reached through the handle's opaque pointer.
@@ -28,11 +29,11 @@ final class ClientContext: Sendable {
             return
         }
         logSink.addToken(token.value)
-        var reason = [CChar](repeating: 0, count: 512)
+        var reason = CString.errorBuffer()
         let result = rd_kafka_oauthbearer_set_token(
             handle, token.value, token.expiresAtEpochMilliseconds, token.principalName, nil, 0, &reason, reason.count)
         if result != RD_KAFKA_RESP_ERR_NO_ERROR {
-            let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let text = CString.decode(reason)
             fail(handle: handle, reason: "librdkafka rejected the MSK IAM token: \(text)")
         }
     }

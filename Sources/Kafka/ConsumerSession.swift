@@ -134,7 +134,7 @@ final class ConsumerSession: @unchecked Sendable {
         } else {
             forgetAssignment()
             let list = TopicPartitionList(topic: topic, offsets: offsets)
-            let code = rd_kafka_assign(client.handle, list.pointer)
+            let code = list.withUnsafePointer { rd_kafka_assign(client.handle, $0) }
             guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(code: code, message: "assigning \(topic): \(String(cString: rd_kafka_err2str(code)))") }
             assignedTopic = topic
             // A new assignment waits for the consumer's own metadata on the topic, which librdkafka
@@ -147,7 +147,8 @@ final class ConsumerSession: @unchecked Sendable {
 
     private func seek(topic: String, offsets: [Int32: Int64], deadline: ContinuousClock.Instant) throws(KafkaError) {
         let list = TopicPartitionList(topic: topic, offsets: offsets)
-        if let error = rd_kafka_seek_partitions(client.handle, list.pointer, max(deadline.remainingMilliseconds(), 1000)) {
+        let timeoutMs = max(deadline.remainingMilliseconds(), 1000)
+        if let error = list.withUnsafePointer({ rd_kafka_seek_partitions(client.handle, $0, timeoutMs) }) {
             forgetAssignment()
             throw KafkaError(consuming: error)
         }
@@ -166,7 +167,8 @@ final class ConsumerSession: @unchecked Sendable {
     /// The group's committed offsets (partitions without one are left out).
     private func committedOffsets(topic: String, partitions: [Int32], deadline: ContinuousClock.Instant) throws(KafkaError) -> [Int32: Int64] {
         let list = TopicPartitionList(topic: topic, offsets: Dictionary(uniqueKeysWithValues: partitions.map { ($0, cshim_rd_kafka_offset_invalid) }))
-        let code = rd_kafka_committed(client.handle, list.pointer, deadline.remainingMilliseconds())
+        let timeoutMs = deadline.remainingMilliseconds()
+        let code = list.withUnsafePointer { rd_kafka_committed(client.handle, $0, timeoutMs) }
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw KafkaError(code: code, message: "reading committed offsets of group for \(topic): \(String(cString: rd_kafka_err2str(code)))")
         }
@@ -181,7 +183,8 @@ final class ConsumerSession: @unchecked Sendable {
             throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL, message: "librdkafka returned no queue")
         }
         defer { rd_kafka_queue_destroy(queue) }
-        let code = rd_kafka_commit_queue(client.handle, list.pointer, queue, nil, nil)
+        // librdkafka copies the list, so it may go once the call returns.
+        let code = list.withUnsafePointer { rd_kafka_commit_queue(client.handle, $0, queue, nil, nil) }
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(code: code, message: "committing offsets: \(String(cString: rd_kafka_err2str(code)))") }
         let timeoutMs = max(deadline.remainingMilliseconds(), Self.minimumCommitTimeoutMs)
         guard let event = rd_kafka_queue_poll(queue, timeoutMs) else {

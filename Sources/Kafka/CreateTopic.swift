@@ -1,4 +1,5 @@
 import CRdKafka
+import Encoding
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -43,9 +44,9 @@ extension NativeClient {
     private func sendCreateTopics(
         _ name: String, partitions: Int32, replicationFactor: Int16, deadline: ContinuousClock.Instant
     ) throws(KafkaError) -> CreateTopicOutcome {
-        var reason = [CChar](repeating: 0, count: 512)
+        var reason = CString.errorBuffer()
         guard let newTopic = rd_kafka_NewTopic_new(name, partitions, Int32(replicationFactor), &reason, reason.count) else {
-            throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "cannot create topic '\(name)': \(Self.text(reason))")
+            throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "cannot create topic '\(name)': \(CString.decode(reason))")
         }
         defer { rd_kafka_NewTopic_destroy(newTopic) }
         guard let options = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_CREATETOPICS) else {
@@ -117,7 +118,4 @@ extension NativeClient {
         _ = nanosleep(&request, nil)
     }
 
-    static func text(_ buffer: [CChar]) -> String {
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
 }

@@ -1,4 +1,5 @@
 import CRdKafka
+import Encoding
 import Logging
 
 /// Sole owner of one `rd_kafka_t` and of the context its callbacks reach through the handle's opaque.
@@ -20,9 +21,9 @@ final class NativeClient {
             // enabled below: no rd_kafka_poll is needed for the first token or any refresh.
             rd_kafka_conf_enable_sasl_queue(conf, 1)
         }
-        var reason = [CChar](repeating: 0, count: 512)
+        var reason = CString.errorBuffer()
         guard let handle = rd_kafka_new(type, conf, &reason, reason.count) else {
-            let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let text = CString.decode(reason)
             throw KafkaError(
                 code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "cannot create the Kafka client: \(context.logSink.redact(text))")
         }
@@ -66,10 +67,10 @@ final class NativeClient {
 
     /// The fatal error that made this handle unusable, if any.
     var fatalError: KafkaError? {
-        var reason = [CChar](repeating: 0, count: 512)
+        var reason = CString.errorBuffer()
         let code = rd_kafka_fatal_error(handle, &reason, reason.count)
         guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
-        let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = CString.decode(reason)
         return KafkaError(code: code, message: text, isRetriable: false, isFatal: true)
     }
 }

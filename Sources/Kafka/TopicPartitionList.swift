@@ -1,8 +1,9 @@
 import CRdKafka
 
-/// Sole owner of an `rd_kafka_topic_partition_list_t`.
+/// Sole owner of an `rd_kafka_topic_partition_list_t`. The C list is reached only inside
+/// `withUnsafePointer`, which keeps its owner alive for exactly the C call.
 final class TopicPartitionList {
-    let pointer: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
+    private let pointer: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
 
     init(capacity: Int) {
         pointer = rd_kafka_topic_partition_list_new(Int32(clamping: capacity))
@@ -19,12 +20,20 @@ final class TopicPartitionList {
         rd_kafka_topic_partition_list_destroy(pointer)
     }
 
+    /// Calls `body` with the list; the pointer must not be kept after `body` returns.
+    func withUnsafePointer<Result, Failure: Error>(
+        _ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        defer { withExtendedLifetime(self) {} }
+        return try body(pointer)
+    }
+
     func add(topic: String, partition: Int32, offset: Int64) {
         let element = rd_kafka_topic_partition_list_add(pointer, topic, partition)
         element?.pointee.offset = offset
     }
 
-    var elements: UnsafeMutableBufferPointer<rd_kafka_topic_partition_t> {
+    private var elements: UnsafeMutableBufferPointer<rd_kafka_topic_partition_t> {
         UnsafeMutableBufferPointer(start: pointer.pointee.elems, count: Int(pointer.pointee.cnt))
     }
 

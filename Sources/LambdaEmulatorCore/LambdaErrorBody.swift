@@ -1,24 +1,5 @@
 import Foundation
 
-/// The `{"errorMessage":..., "errorType":...}` JSON that Lambda and the Runtime API use for errors.
-public struct LambdaErrorBody: Codable, Equatable, Sendable {
-    public var errorMessage: String
-    public var errorType: String
-
-    public init(errorMessage: String, errorType: String) {
-        self.errorMessage = errorMessage
-        self.errorType = errorType
-    }
-
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding two strings cannot fail.
-        let data = (try? encoder.encode(self)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
-    }
-}
-
 /// The errors the emulator itself produces, with Lambda's wording.
 public enum EmulatorErrors {
     /// The largest response or error a runtime may post (RIE's limit).

@@ -1,14 +1,15 @@
+import LambdaWire
 import Logging
 
 /// Builds an invocation's context from the headers of the Runtime API's `next` answer.
 enum InvocationHeaders {
-    static let requestID = "lambda-runtime-aws-request-id"
-    static let deadline = "lambda-runtime-deadline-ms"
-    static let functionARN = "lambda-runtime-invoked-function-arn"
-    static let traceID = "lambda-runtime-trace-id"
-    static let clientContext = "lambda-runtime-client-context"
-    static let cognitoIdentity = "lambda-runtime-cognito-identity"
-    static let tenantID = "lambda-runtime-aws-tenant-id"
+    static let requestID = RuntimeAPIHeader.requestID
+    static let deadline = RuntimeAPIHeader.deadline
+    static let functionARN = RuntimeAPIHeader.functionARN
+    static let traceID = RuntimeAPIHeader.traceID
+    static let clientContext = RuntimeAPIHeader.clientContext
+    static let cognitoIdentity = RuntimeAPIHeader.cognitoIdentity
+    static let tenantID = RuntimeAPIHeader.tenantID
 
     /// - Parameter headers: names in lower case, as `HTTPResponse` keeps them.
     static func context(

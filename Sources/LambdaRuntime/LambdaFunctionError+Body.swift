@@ -4,15 +4,6 @@ extension LambdaFunctionError {
     }
 }
 
-/// The error document the Runtime API expects on `/error` and `/init/error`.
-public enum LambdaErrorBody {
-    /// `{"errorType":...,"errorMessage":...,"stackTrace":[]}`
-    public static func encode(errorType: String, errorMessage: String) -> [UInt8] {
-        let text = "{\"errorType\":\(JSONText.quoted(errorType)),\"errorMessage\":\(JSONText.quoted(errorMessage)),\"stackTrace\":[]}"
-        return Array(text.utf8)
-    }
-}
-
 /// A `LambdaFunctionError` with a fixed type and message.
 public struct LambdaError: LambdaFunctionError, Sendable, CustomStringConvertible {
     public var errorType: String

@@ -1,3 +1,4 @@
+import Encoding
 import Logging
 
 /// Renders one log record as one line (without the newline), in Lambda's text or JSON format.
@@ -27,12 +28,12 @@ public struct LogLineFormatter: Sendable {
             }
             return line
         case .json:
-            var line = "{\"timestamp\":\"\(timestamp)\",\"level\":\"\(level.lambdaName)\",\"message\":\(JSONText.quoted(message))"
-            if let requestID { line += ",\"requestId\":\(JSONText.quoted(requestID))" }
+            var line = "{\"timestamp\":\"\(timestamp)\",\"level\":\"\(level.lambdaName)\",\"message\":\(JSONString.quoted(message))"
+            if let requestID { line += ",\"requestId\":\(JSONString.quoted(requestID))" }
             for key in keys {
                 guard let value = metadata[key] else { continue }
                 let name = Self.reservedJSONKeys.contains(key) ? "metadata.\(key)" : key
-                line += ",\(JSONText.quoted(name)):\(Self.json(value))"
+                line += ",\(JSONString.quoted(name)):\(Self.json(value))"
             }
             return line + "}"
         }
@@ -41,14 +42,14 @@ public struct LogLineFormatter: Sendable {
     private static func json(_ value: Logger.MetadataValue) -> String {
         switch value {
         case .string(let text):
-            return JSONText.quoted(text)
+            return JSONString.quoted(text)
         case .stringConvertible(let convertible):
-            return JSONText.quoted(convertible.description)
+            return JSONString.quoted(convertible.description)
         case .array(let values):
             return "[" + values.map(json).joined(separator: ",") + "]"
         case .dictionary(let entries):
             let members = entries.keys.sorted().compactMap { key in
-                entries[key].map { "\(JSONText.quoted(key)):\(json($0))" }
+                entries[key].map { "\(JSONString.quoted(key)):\(json($0))" }
             }
             return "{" + members.joined(separator: ",") + "}"
         }

@@ -1,4 +1,5 @@
 import CRdKafka
+import Encoding
 import CRdKafkaShim
 
 struct MockClusterError: Error, CustomStringConvertible {
@@ -17,10 +18,10 @@ final class MockCluster {
 
     init(brokers: Int32) throws {
         guard let conf = rd_kafka_conf_new() else { throw MockClusterError(description: "rd_kafka_conf_new failed") }
-        var reason = [CChar](repeating: 0, count: 512)
+        var reason = CString.errorBuffer()
         guard let host = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &reason, reason.count) else {
             rd_kafka_conf_destroy(conf)
-            let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let text = CString.decode(reason)
             throw MockClusterError(description: "cannot create the host client: \(text)")
         }
         guard let cluster = rd_kafka_mock_cluster_new(host, brokers) else {

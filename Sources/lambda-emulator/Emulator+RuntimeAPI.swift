@@ -51,7 +51,7 @@ extension Emulator {
         if request.bodyExceededLimit {
             return rejectOversized(requestID)
         }
-        let errorType = FunctionErrorType.normalized(request.header("Lambda-Runtime-Function-Error-Type"))
+        let errorType = FunctionErrorType.normalized(request.header(RuntimeAPIHeader.functionErrorType))
         log("RequestId: \(requestID) failed: \(errorType)")
         finishInFlight(requestID, body: request.body, functionError: true)
         return .accepted
@@ -59,7 +59,7 @@ extension Emulator {
 
     /// `POST /2018-06-01/runtime/init/error`: the invocation waiting for this bootstrap fails with that body.
     func initError(_ request: EmulatorRequest) -> EmulatorResponse {
-        let errorType = FunctionErrorType.normalized(request.header("Lambda-Runtime-Function-Error-Type"))
+        let errorType = FunctionErrorType.normalized(request.header(RuntimeAPIHeader.functionErrorType))
         log("bootstrap reported an init error: \(errorType)")
         let body = request.bodyExceededLimit
             ? ByteBuffer(string: EmulatorErrors.callerResponseTooLarge.json) : request.body

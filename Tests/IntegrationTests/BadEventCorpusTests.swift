@@ -16,7 +16,7 @@ import Testing
 
         let cluster = try LocalKafkaCluster(brokers: 1)
         let emulator = try EmulatorHarness(
-            environment: ["KAFKA_ENDPOINT": cluster.bootstrapServers, "LAMBDA_KAFKA_DIAGNOSTICS": "0"],
+            environment: ["KAFKA_ENDPOINT": cluster.bootstrapServers],
             timeoutSeconds: 60)
         defer { emulator.stop() }
 

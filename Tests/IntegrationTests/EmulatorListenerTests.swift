@@ -19,7 +19,7 @@ import Testing
     @Test(arguments: ["127.0.0.2", "0.0.0.0"])
     func theRuntimeAPIIsOnlyOnLoopback(invokeHost: String) throws {
         let emulator = try EmulatorHarness(
-            environment: ["LAMBDA_KAFKA_DIAGNOSTICS": "1", "KAFKA_ENDPOINT": "127.0.0.1:9"],
+            bootstrap: BuiltProducts.path(of: "diagnostic-bootstrap"), environment: ["KAFKA_ENDPOINT": "127.0.0.1:9"],
             emulatorOptions: ["--host", invokeHost])
         defer { emulator.stop() }
         #expect(emulator.process.standardOutput.contains("runtime API and admin routes on 127.0.0.1:\(emulator.runtimeAPIPort)\n"))
@@ -52,7 +52,7 @@ import Testing
     @Test func aFixedRuntimeAPIPortIsHonoured() throws {
         let port = try freeLoopbackPort()
         let emulator = try EmulatorHarness(
-            environment: ["LAMBDA_KAFKA_DIAGNOSTICS": "1", "KAFKA_ENDPOINT": "127.0.0.1:9"],
+            bootstrap: BuiltProducts.path(of: "diagnostic-bootstrap"), environment: ["KAFKA_ENDPOINT": "127.0.0.1:9"],
             emulatorOptions: ["--runtime-api-port", String(port)])
         defer { emulator.stop() }
         #expect(emulator.runtimeAPIPort == port)

@@ -1,11 +1,15 @@
 import Foundation
 import TestSupport
 
-/// The real bootstrap under the real emulator, with the diagnostic actions on. Kafka clients are
-/// created on first use only, so the endpoint (the discard port) is never contacted.
+/// The test-only `diagnostic-bootstrap` (the product's handler plus the `diagnostic.*` actions).
+let diagnosticBootstrap = BuiltProducts.path(of: "diagnostic-bootstrap")
+
+/// The diagnostic bootstrap under the real emulator. Kafka clients are created on first use
+/// only, so the endpoint (the discard port) is never contacted.
 func diagnosticEmulator(environment: [String: String] = [:], timeoutSeconds: Double? = nil) throws -> EmulatorHarness {
     try EmulatorHarness(
-        environment: environment.merging(["LAMBDA_KAFKA_DIAGNOSTICS": "1", "KAFKA_ENDPOINT": "127.0.0.1:9"]) { current, _ in current },
+        bootstrap: diagnosticBootstrap,
+        environment: environment.merging(["KAFKA_ENDPOINT": "127.0.0.1:9"]) { current, _ in current },
         timeoutSeconds: timeoutSeconds)
 }
 

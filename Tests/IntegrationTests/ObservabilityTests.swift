@@ -9,7 +9,7 @@ import Testing
 
     func emulator(_ cluster: LocalKafkaCluster, _ environment: [String: String]) throws -> EmulatorHarness {
         try EmulatorHarness(
-            environment: ["KAFKA_ENDPOINT": cluster.bootstrapServers, "LAMBDA_KAFKA_DIAGNOSTICS": "0"]
+            environment: ["KAFKA_ENDPOINT": cluster.bootstrapServers]
                 .merging(environment) { _, new in new },
             timeoutSeconds: 60)
     }
@@ -156,7 +156,7 @@ import Testing
     @Test func librdkafkaLogLinesCarryTheRequestID() throws {
         // Nothing listens on port 1: librdkafka logs the refused connections while the invocation waits.
         let emulator = try EmulatorHarness(
-            environment: ["KAFKA_ENDPOINT": "127.0.0.1:1", "AWS_LAMBDA_LOG_FORMAT": "JSON", "LAMBDA_KAFKA_DIAGNOSTICS": "0"],
+            environment: ["KAFKA_ENDPOINT": "127.0.0.1:1", "AWS_LAMBDA_LOG_FORMAT": "JSON"],
             timeoutSeconds: 60)
         defer { emulator.stop() }
         let result = try emulator.invoke(#"{"action":"consume","topic":"nowhere","timeout_ms":2000}"#)

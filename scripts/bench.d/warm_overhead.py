@@ -1,6 +1,7 @@
 """The runtime's own cost per warm invocation, and an invocation's round trip through the emulator.
 
-Runtime overhead: the bench's Runtime API server hands the bootstrap trivial events
+Runtime overhead: the bench's Runtime API server hands `diagnostic-bootstrap` (the bootstrap's
+handler plus test hooks, built for tests and the bench only) trivial events
 (`diagnostic.context`, answered without Kafka) and times each from the moment the `next`
 response was written to the moment the `/response` POST arrived. The reference is a plain
 keep-alive HTTP round trip (request and response) from Python against the same server.

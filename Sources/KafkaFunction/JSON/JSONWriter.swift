@@ -1,3 +1,5 @@
+import Encoding
+
 /// Compact JSON serialisation straight into a byte buffer.
 public struct JSONWriter {
     public private(set) var bytes: [UInt8] = []
@@ -51,42 +53,8 @@ public struct JSONWriter {
         bytes.removeLast(bytes.count - count)
     }
 
+    /// Escaped by the project's one JSON string escaper (`Encoding.JSONString`).
     public mutating func writeString(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        // Most strings need no escaping: copy them whole rather than byte by byte.
-        let copiedWhole = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-            guard !utf8.contains(where: needsEscape) else { return false }
-            bytes.append(contentsOf: utf8)
-            return true
-        }
-        if copiedWhole != true {
-            appendEscaped(text)
-        }
-        bytes.append(UInt8(ascii: "\""))
+        JSONString.appendQuoted(text, to: &bytes)
     }
-
-    private mutating func appendEscaped(_ text: String) {
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): appendASCII("\\\"")
-            case UInt8(ascii: "\\"): appendASCII("\\\\")
-            case 0x0A: appendASCII("\\n")
-            case 0x0D: appendASCII("\\r")
-            case 0x09: appendASCII("\\t")
-            case 0x00..<0x20:
-                appendASCII("\\u00")
-                bytes.append(hexDigit(byte >> 4))
-                bytes.append(hexDigit(byte & 0x0F))
-            default: bytes.append(byte)
-            }
-        }
-    }
-}
-
-private func needsEscape(_ byte: UInt8) -> Bool {
-    byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-}
-
-private func hexDigit(_ nibble: UInt8) -> UInt8 {
-    nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
 }

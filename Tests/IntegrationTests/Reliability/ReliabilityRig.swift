@@ -7,10 +7,14 @@ final class ReliabilityRig: @unchecked Sendable {
     let emulator: EmulatorHarness
     let timeoutSeconds: Double
 
-    init(brokers: Int = 3, timeoutSeconds: Double, environment: [String: String] = [:]) throws {
+    init(
+        brokers: Int = 3, timeoutSeconds: Double, environment: [String: String] = [:],
+        bootstrap: String = BuiltProducts.path(of: "bootstrap")
+    ) throws {
         cluster = try LocalKafkaCluster(brokers: brokers)
         self.timeoutSeconds = timeoutSeconds
         emulator = try EmulatorHarness(
+            bootstrap: bootstrap,
             environment: environment.merging(["KAFKA_ENDPOINT": cluster.bootstrapServers]) { current, _ in current },
             timeoutSeconds: timeoutSeconds)
     }

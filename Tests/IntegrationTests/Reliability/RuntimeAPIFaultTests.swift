@@ -84,14 +84,13 @@ import Testing
         #expect(delays.allSatisfy { $0 >= 10 && $0 <= 1000 }, "retry delays \(delays)")
     }
 
-    /// The real bootstrap, started directly (no emulator) against `127.0.0.1:<port>`.
+    /// The diagnostic bootstrap, started directly (no emulator) against `127.0.0.1:<port>`.
     static func startBootstrap(runtimeAPIPort port: UInt16) throws -> ChildProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["LAMBDA_EMULATOR_PATH"] = nil
         environment["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(port)"
-        environment["LAMBDA_KAFKA_DIAGNOSTICS"] = "1"
         environment["KAFKA_ENDPOINT"] = "127.0.0.1:9"
-        return try ChildProcess(executable: BuiltProducts.path(of: "bootstrap"), environment: environment)
+        return try ChildProcess(executable: diagnosticBootstrap, environment: environment)
     }
 
     /// The `N` of every "Retrying next invocation in N ms" line.

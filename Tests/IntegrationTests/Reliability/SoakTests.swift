@@ -9,7 +9,7 @@ import TestSupport
     static let kafkaEvery = 100
 
     @Test func tenThousandWarmInvocationsKeepOneProcessAndItsMemory() throws {
-        let rig = try ReliabilityRig(timeoutSeconds: 30, environment: ["LAMBDA_KAFKA_DIAGNOSTICS": "1"])
+        let rig = try ReliabilityRig(timeoutSeconds: 30, bootstrap: diagnosticBootstrap)
         defer { rig.stop() }
         let topic = "soak-\(UUID().uuidString.prefix(8).lowercased())"
         let pid = try rig.emulator.bootstrapPID()

@@ -10,33 +10,19 @@ import Darwin
 #endif
 import LambdaRuntime
 
-/// Test hooks for the runtime contract, off unless `LAMBDA_KAFKA_DIAGNOSTICS=1`.
+/// Test hooks for the runtime contract, built only into the test executable `diagnostic-bootstrap`.
 ///
-/// Meant for the integration tests only: with it on, events whose `action` starts with
-/// `diagnostic.` can crash the process, sleep, or answer with chosen sizes and errors.
-/// Every other event goes to the wrapped handler.
+/// Events whose `action` starts with `diagnostic.` can crash the process, sleep, stream, or answer
+/// with chosen sizes and errors. Every other event goes to the wrapped handler.
 struct DiagnosticActions<Wrapped: LambdaHandler & Sendable>: LambdaHandler, Sendable {
-    static var variable: String { "LAMBDA_KAFKA_DIAGNOSTICS" }
-
     var wrapped: Wrapped
-    let enabled: Bool
 
-    init(wrapping wrapped: Wrapped, enabled: Bool) {
+    init(wrapping wrapped: Wrapped) {
         self.wrapped = wrapped
-        self.enabled = enabled
-    }
-
-    /// Unset, empty or `0` is off, `1` is on; anything else is a configuration error.
-    static func isEnabled(in environment: [String: String]) throws -> Bool {
-        switch environment[variable] ?? "" {
-        case "", "0": return false
-        case "1": return true
-        default: throw LambdaError.invalidConfiguration(variable: variable, reason: "must be 0 or 1")
-        }
     }
 
     mutating func handle(_ event: [UInt8], context: InvocationContext, responder: inout StreamingResponder) throws -> [UInt8] {
-        guard enabled, let request = DiagnosticRequest.decode(event) else {
+        guard let request = DiagnosticRequest.decode(event) else {
             return try wrapped.handle(event, context: context, responder: &responder)
         }
         guard request.action == "diagnostic.stream" else {
@@ -67,7 +53,7 @@ struct DiagnosticActions<Wrapped: LambdaHandler & Sendable>: LambdaHandler, Send
     }
 
     mutating func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
-        guard enabled, let request = DiagnosticRequest.decode(event) else {
+        guard let request = DiagnosticRequest.decode(event) else {
             return try wrapped.handle(event, context: context)
         }
         switch request.action {

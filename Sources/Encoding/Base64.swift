@@ -1,0 +1,124 @@
+/// Base64 (RFC 4648) in its two alphabets: standard (section 4) and URL-safe (section 5).
+public enum Base64 {
+    public enum Alphabet: Sendable {
+        /// `+` and `/`: record keys and values in events.
+        case standard
+        /// `-` and `_`: URLs and tokens.
+        case url
+
+        fileprivate var symbols: [UInt8] {
+            switch self {
+            case .standard: Base64.standardSymbols
+            case .url: Base64.urlSymbols
+            }
+        }
+
+        fileprivate var decodingTable: [UInt8] {
+            switch self {
+            case .standard: Base64.standardTable
+            case .url: Base64.urlTable
+            }
+        }
+    }
+
+    public enum Padding: Sendable {
+        /// Whole groups of four, `=` filling the last one.
+        case required
+        /// Accepted when present at the end, not needed.
+        case optional
+    }
+
+    private static let standardSymbols = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let urlSymbols = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    private static let standardTable = decodingTable(for: standardSymbols)
+    private static let urlTable = decodingTable(for: urlSymbols)
+    private static let invalid: UInt8 = 0xFF
+    private static let pad = UInt8(ascii: "=")
+
+    private static func decodingTable(for symbols: [UInt8]) -> [UInt8] {
+        var table = [UInt8](repeating: invalid, count: 256)
+        for (index, symbol) in symbols.enumerated() {
+            table[Int(symbol)] = UInt8(index)
+        }
+        return table
+    }
+
+    /// Standard alphabet with padding unless told otherwise.
+    public static func encode(_ bytes: [UInt8], alphabet: Alphabet = .standard, padded: Bool = true) -> String {
+        let symbols = alphabet.symbols
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index + 3 <= bytes.count {
+            let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            output.append(symbols[Int(group >> 18 & 0x3F)])
+            output.append(symbols[Int(group >> 12 & 0x3F)])
+            output.append(symbols[Int(group >> 6 & 0x3F)])
+            output.append(symbols[Int(group & 0x3F)])
+            index += 3
+        }
+        let remaining = bytes.count - index
+        if remaining > 0 {
+            let second = remaining == 2 ? UInt32(bytes[index + 1]) : 0
+            let group = UInt32(bytes[index]) << 16 | second << 8
+            output.append(symbols[Int(group >> 18 & 0x3F)])
+            output.append(symbols[Int(group >> 12 & 0x3F)])
+            if remaining == 2 { output.append(symbols[Int(group >> 6 & 0x3F)]) }
+            if padded { output.append(contentsOf: repeatElement(pad, count: 3 - remaining)) }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// `nil` on a symbol outside the alphabet, `=` anywhere but the end, or a length no encoding has.
+    public static func decode(_ text: String, alphabet: Alphabet = .standard, padding: Padding = .required) -> [UInt8]? {
+        var symbols = Array(text.utf8)
+        var padCount = 0
+        while padCount < 2, symbols.last == pad {
+            symbols.removeLast()
+            padCount += 1
+        }
+        switch padding {
+        case .required:
+            guard (symbols.count + padCount) % 4 == 0 else { return nil }
+        case .optional:
+            guard padCount == 0 || (symbols.count + padCount) % 4 == 0 else { return nil }
+        }
+        guard symbols.count % 4 != 1 else { return nil }
+        let table = alphabet.decodingTable
+        var output: [UInt8] = []
+        output.reserveCapacity(symbols.count / 4 * 3 + 2)
+        var group: UInt32 = 0
+        for (index, symbol) in symbols.enumerated() {
+            let value = table[Int(symbol)]
+            guard value != invalid else { return nil }
+            group = group << 6 | UInt32(value)
+            if index % 4 == 3 {
+                output.append(UInt8(group >> 16 & 0xFF))
+                output.append(UInt8(group >> 8 & 0xFF))
+                output.append(UInt8(group & 0xFF))
+                group = 0
+            }
+        }
+        switch symbols.count % 4 {
+        case 2:
+            output.append(UInt8(group >> 4 & 0xFF))
+        case 3:
+            output.append(UInt8(group >> 10 & 0xFF))
+            output.append(UInt8(group >> 2 & 0xFF))
+        default:
+            break
+        }
+        return output
+    }
+}
+
+/// URL-safe base64 as MSK tokens use it: encoded without padding, decoded with or without.
+public enum Base64URL {
+    public static func encodeWithoutPadding(_ bytes: [UInt8]) -> String {
+        Base64.encode(bytes, alphabet: .url, padded: false)
+    }
+
+    public static func decode(_ text: String) -> [UInt8]? {
+        Base64.decode(text, alphabet: .url, padding: .optional)
+    }
+}
