@@ -45,7 +45,7 @@ extension NativeClient {
     /// The earliest offset whose timestamp is at or after `milliseconds`; nil when there is none.
     func offsetForTime(topic: String, partition: Int32, milliseconds: Int64, deadline: ContinuousClock.Instant) throws(KafkaError) -> Int64? {
         let list = TopicPartitionList(topic: topic, offsets: [partition: milliseconds])
-        let code = rd_kafka_offsets_for_times(handle, list.pointer, deadline.remainingMilliseconds())
+        let code = list.withUnsafePointer { rd_kafka_offsets_for_times(handle, $0, deadline.remainingMilliseconds()) }
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw KafkaError(code: code, message: "offsets for times of \(topic)/\(partition): \(String(cString: rd_kafka_err2str(code)))")
         }

@@ -1,11 +1,15 @@
 import AWSSigV4
+import Synchronization
 
 /// Writes Kafka records into PostgreSQL tables and reads them back.
 ///
 /// Connects on first use (never at start), keeps the connection for later invocations, and opens a
 /// new one when it broke. Each batch is one statement per table (one round trip and one transaction;
 /// several tables share an explicit transaction), so a failed batch leaves nothing behind.
-public final class PostgresSink {
+/// Concurrent runtime loops share one sink: its operations take turns on the one connection.
+public final class PostgresSink: @unchecked Sendable {
+    /// Guards `connection`, `preparedTables` and `cachedToken`: every public operation holds it.
+    private let turn = Mutex(())
     /// A token is used only to log in; a new one is made for a new connection after this many seconds.
     static let tokenReuseSeconds: Int64 = 600
 
@@ -52,6 +56,10 @@ public final class PostgresSink {
     /// per key and deletes on tombstones.
     /// - Throws: `SinkError`; when it does, the batch left no rows behind.
     public func write(_ records: [SinkRecord]) throws(SinkError) -> WriteSummary {
+        try turn.withLock { _ throws(SinkError) in try writeHoldingTurn(records) }
+    }
+
+    private func writeHoldingTurn(_ records: [SinkRecord]) throws(SinkError) -> WriteSummary {
         var summary = WriteSummary()
         guard !records.isEmpty else { return summary }
         var groups: [(table: TableName, records: [SinkRecord])] = []
@@ -92,6 +100,10 @@ public final class PostgresSink {
     /// Rows of one topic in offset order (then partition), after `afterOffset`, at most `limit`.
     /// - Throws: `SinkError` `.tableNotFound` when nothing was ever written for the topic.
     public func rows(topic: String, key: [UInt8]?, afterOffset: Int64, limit: Int) throws(SinkError) -> [SinkRow] {
+        try turn.withLock { _ throws(SinkError) in try rowsHoldingTurn(topic: topic, key: key, afterOffset: afterOffset, limit: limit) }
+    }
+
+    private func rowsHoldingTurn(topic: String, key: [UInt8]?, afterOffset: Int64, limit: Int) throws(SinkError) -> [SinkRow] {
         let table = table(for: topic)
         let sql = """
             SELECT "partition", "offset", encode(key, 'hex'), value_json::text, encode(value_bytes, 'hex'), headers::text,
@@ -122,6 +134,10 @@ public final class PostgresSink {
 
     /// Closes the connection (the next use opens a new one).
     public func disconnect() {
+        turn.withLock { _ in dropConnection() }
+    }
+
+    private func dropConnection() {
         connection = nil
         preparedTables = []
     }
@@ -231,7 +247,7 @@ public final class PostgresSink {
                 return try body(current)
             } catch {
                 if !current.isUsable {
-                    disconnect()
+                    dropConnection()
                 }
                 if error.sqlState == "42P01" { preparedTables = [] }
                 guard attempt == 1, (reused && error.kind == .databaseUnavailable) else { throw error }
@@ -241,7 +257,7 @@ public final class PostgresSink {
 
     private func openConnection() throws(SinkError) -> PostgresConnection {
         if let connection, connection.isUsable { return connection }
-        disconnect()
+        dropConnection()
         var keywords: [(String, String)] = [("dbname", settings.connection), ("fallback_application_name", "swift-lambda-kafka")]
         if setsConnectTimeout { keywords.append(("connect_timeout", String(settings.connectTimeoutSeconds))) }
         switch settings.authentication {

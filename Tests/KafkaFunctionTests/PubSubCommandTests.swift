@@ -77,7 +77,7 @@ import Testing
         #expect(String(decoding: PubSubHandler.proxyAnswer(body: nil), as: UTF8.self) == #"{"statusCode":200}"#)
         let binary = WebSocketEvent(kind: .message, routeKey: "$default", connectionID: "c", body: "AAE=", isBase64Encoded: true)
         var metrics = InvocationMetrics()
-        let clients = KafkaClients(configuration: try KafkaConfiguration.fromEnvironment(["KAFKA_ENDPOINT": "127.0.0.1:1"]), logger: .init(label: "t"))
+        let clients = KafkaClients(configuration: KafkaConfiguration(bootstrapServers: "127.0.0.1:1"), logger: .init(label: "t"))
         let answer = PubSubHandler.handle(binary, clients: clients, deadline: .now + .seconds(1), metrics: &metrics)
         let text = String(decoding: answer, as: UTF8.self)
         #expect(text.contains(#"\"code\":415"#), "\(text)")
