@@ -28,7 +28,10 @@ public enum EmulatorRoute: Equatable, Sendable {
 
     /// The listener a route is served on: only invocations may come from beyond loopback.
     public var listener: EmulatorListener {
-        if case .invoke = self { return .invocations }
+        switch self {
+        case .invoke, .streamingInvoke: return .invocations
+        default: break
+        }
         return .runtime
     }
 

@@ -38,6 +38,7 @@ import Testing
 @Suite struct RouteListenerTests {
     @Test func onlyTheInvokeAPIIsServedBeyondLoopback() {
         #expect(EmulatorRoute.invoke(functionName: "function").listener == .invocations)
+        #expect(EmulatorRoute.streamingInvoke(functionName: "function").listener == .invocations)
         let loopbackOnly: [EmulatorRoute] = [
             .nextInvocation, .invocationResponse(requestID: "a"), .invocationError(requestID: "a"), .initError,
             .faults(method: .get), .faults(method: .post), .faults(method: .delete), .status,
