@@ -22,6 +22,7 @@ let package = Package(
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .target(name: "CRdKafkaShim", dependencies: ["CRdKafka"]),
+        .target(name: "CMallocShim"),
 
         // Libraries, one job each.
         .target(name: "CurlHTTP", dependencies: ["CCurl", "CCurlShim"]),
@@ -42,7 +43,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "KafkaFunction", dependencies: [
-            "Kafka", "LambdaRuntime",
+            "Kafka", "LambdaRuntime", "CMallocShim",
             .product(name: "Logging", package: "swift-log"),
         ]),
 

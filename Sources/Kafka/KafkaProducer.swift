@@ -23,6 +23,15 @@ public final class KafkaProducer: Sendable {
     /// Records not acknowledged by `deadline` are purged and reported with a timeout error
     /// (an in-flight record may still have been written by the broker).
     public func send(topic: String, records: [OutgoingRecord], deadline: ContinuousClock.Instant) -> [DeliveryReport] {
+        withSession(count: records.count) { $0.send(topic: topic, records: records, deadline: deadline) }
+    }
+
+    /// Like `send(topic:records:deadline:)`, taking each record's bytes where they are.
+    public func send(topic: String, records: some ProducibleRecords, deadline: ContinuousClock.Instant) -> [DeliveryReport] {
+        withSession(count: records.count) { $0.send(topic: topic, records: records, deadline: deadline) }
+    }
+
+    private func withSession(count: Int, _ body: (ProducerSession) -> [DeliveryReport]) -> [DeliveryReport] {
         let configuration = configuration
         let logger = logger
         return session.withLock { session -> [DeliveryReport] in
@@ -31,12 +40,12 @@ public final class KafkaProducer: Sendable {
                 do throws(KafkaError) {
                     session = try ProducerSession(configuration: configuration, logger: logger)
                 } catch {
-                    return records.indices.map {
+                    return (0..<count).map {
                         DeliveryReport(index: $0, partition: -1, offset: -1, timestampMs: nil, error: error)
                     }
                 }
             }
-            return session.send(topic: topic, records: records, deadline: deadline)
+            return body(session)
         }
     }
 }

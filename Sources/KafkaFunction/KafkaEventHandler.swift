@@ -25,6 +25,7 @@ public struct KafkaEventHandler: LambdaHandler {
             logger.warning("\(warning)")
         }
         clients = KafkaClients(configuration: configuration, logger: logger)
+        MemoryRelease.configure()
     }
 
     public mutating func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
@@ -32,8 +33,10 @@ public struct KafkaEventHandler: LambdaHandler {
         do {
             let answer = try answer(event, context: context, metrics: &metrics)
             writeMetrics(metrics, context: context)
+            MemoryRelease.afterInvocation(eventBytes: event.count, answerBytes: answer.count)
             return answer
         } catch {
+            MemoryRelease.afterInvocation(eventBytes: event.count, answerBytes: 0)
             metrics.errorType = (error as? any LambdaFunctionError)?.errorType ?? LambdaErrorType.unhandled
             writeMetrics(metrics, context: context)
             throw error
@@ -43,8 +46,9 @@ public struct KafkaEventHandler: LambdaHandler {
     private func answer(_ event: [UInt8], context: InvocationContext, metrics: inout InvocationMetrics) throws -> [UInt8] {
         let deadline = ContinuousClock.now + context.remainingTime - settings.safetyMargin
         let traceID = settings.traceHeader ? context.traceID : nil
-        let document = try EventDecoder.parse(event)
-        if APIGatewayRequest.isAPIGatewayEvent(document) {
+        let scanned = try EventDecoder.scan(event)
+        if APIGatewayRequest.isAPIGatewayEvent(scanned.document) {
+            let document = scanned.replacedRecords ? try EventDecoder.parse(event) : scanned.document
             do {
                 let request = try APIGatewayRequest.decode(document)
                 return APIGatewayRouter.handle(request, clients: clients, deadline: deadline, traceID: traceID, metrics: &metrics)
@@ -53,7 +57,7 @@ public struct KafkaEventHandler: LambdaHandler {
                 return APIGatewayResponse.problem(error).serialized()
             }
         }
-        let request = try EventDecoder.decode(document)
+        let request = try EventDecoder.decode(scanned)
         metrics.action = request.actionName
         metrics.topic = request.topic
         let started = ContinuousClock.now
@@ -63,7 +67,7 @@ public struct KafkaEventHandler: LambdaHandler {
             // Listing thousands of records in the answer takes time of its own after Kafka is done.
             let renderAllowance = Self.renderTimePerListedRecord * request.listedRecordCount
             let outcome = try ProduceAction.run(request, clients: clients, deadline: deadline - renderAllowance, traceID: traceID)
-            metrics.recordsProduced = outcome.reports.count - outcome.failed.count
+            metrics.recordsProduced = outcome.reports.count - outcome.failedCount
             metrics.bytesProduced = outcome.deliveredBytes
             let generated = if case .generated = request.records { true } else { false }
             return try ProduceResult.render(outcome, perPartition: generated)

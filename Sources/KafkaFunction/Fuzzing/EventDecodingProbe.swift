@@ -15,8 +15,9 @@
 
     public static func decode(_ event: [UInt8]) -> Outcome {
         do throws(FunctionError) {
-            let document = try EventDecoder.parse(event)
-            if APIGatewayRequest.isAPIGatewayEvent(document) {
+            let scanned = try EventDecoder.scan(event)
+            if APIGatewayRequest.isAPIGatewayEvent(scanned.document) {
+                let document = scanned.replacedRecords ? try EventDecoder.parse(event) : scanned.document
                 do throws(HTTPProblem) {
                     let route = try APIGatewayRouter.resolve(try APIGatewayRequest.decode(document))
                     return .route(route.actionName)
@@ -25,7 +26,7 @@
                         status: error.status, message: error.message, answer: APIGatewayResponse.problem(error).serialized())
                 }
             }
-            return .action(try EventDecoder.decode(document).actionName)
+            return .action(try EventDecoder.decode(scanned).actionName)
         } catch {
             return .functionError(type: error.errorType, message: error.errorMessage, body: error.errorBody)
         }

@@ -36,7 +36,11 @@ enum Base64 {
 
     /// nil when the text is not canonical padded base64.
     static func decode(_ text: String) -> [UInt8]? {
-        let symbols = Array(text.utf8)
+        Array(text.utf8).withUnsafeBufferPointer { decode(symbols: $0) }
+    }
+
+    /// nil when the symbols are not canonical padded base64.
+    static func decode(symbols: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard symbols.count % 4 == 0 else { return nil }
         var output: [UInt8] = []
         output.reserveCapacity(symbols.count / 4 * 3)

@@ -60,13 +60,42 @@ public struct JSONWriter {
             return true
         }
         if copiedWhole != true {
-            appendEscaped(text)
+            appendEscaped(text.utf8)
         }
         bytes.append(UInt8(ascii: "\""))
     }
 
-    private mutating func appendEscaped(_ text: String) {
-        for byte in text.utf8 {
+    /// Writes UTF-8 `text` (already validated) as a JSON string.
+    public mutating func writeString(bytes text: some Collection<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        if text.contains(where: needsEscape) {
+            appendEscaped(text)
+        } else {
+            bytes.append(contentsOf: text)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the decimal digits of `value`, without a `String` in between.
+    public mutating func writeInteger<T: BinaryInteger>(_ value: T) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+        }
+        var magnitude = UInt64(value.magnitude)
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var start = buffer.count
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[start...])
+        }
+    }
+
+    private mutating func appendEscaped(_ text: some Sequence<UInt8>) {
+        for byte in text {
             switch byte {
             case UInt8(ascii: "\""): appendASCII("\\\"")
             case UInt8(ascii: "\\"): appendASCII("\\\\")
