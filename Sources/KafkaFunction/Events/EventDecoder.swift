@@ -6,7 +6,7 @@ enum EventDecoder {
     static let maximumSuppliedRecords = RecordsDecoder.maximumRecords
     /// `generate` sends one value buffer again and again, so its memory is bounded by librdkafka's
     /// queue whatever the total; the total is capped to keep one invocation's work bounded too.
-    static let maximumGeneratedBytes = 64 * 1024 * 1024
+    static let maximumGeneratedBytes = 16 * 1024 * 1024
     /// The answer keeps one delivery report per generated record until it is rendered.
     static let maximumGeneratedRecords = 100_000
 
