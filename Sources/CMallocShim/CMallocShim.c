@@ -1,6 +1,6 @@
 #include "CMallocShim.h"
 
-#if defined(__GLIBC__)
+#if defined(__linux__)
 #include <malloc.h>
 
 void cmalloc_set_mmap_threshold(int bytes) {
