@@ -73,8 +73,9 @@ def function_pids(emulators):
     return {who: emulator.function_pid() for who, emulator in emulators.items()}
 
 
-def produce_phase(emulators, event_path, count, runs, scratch):
-    """`runs` invocations of the event through each emulator in turns; (timings, VmHWM KiB) per function."""
+def produce_phase(emulators, event_paths, count, runs, scratch):
+    """`runs` invocations of each function's event through its emulator, in turns; timings and
+    VmHWM (KiB) per function."""
     pids = function_pids(emulators)
     for pid in pids.values():
         reset_peak_rss(pid)
@@ -82,7 +83,7 @@ def produce_phase(emulators, event_path, count, runs, scratch):
     answer_path = os.path.join(scratch, "answer.json")
     for _ in range(runs):
         for who, emulator in emulators.items():
-            answer, elapsed = curl(emulator.port, event_path, answer_path)
+            answer, elapsed = curl(emulator.port, event_paths[who], answer_path)
             if answer.get("delivered", answer.get("count")) != count:
                 raise BenchError(f"{who}: delivered {answer.get('delivered')} of {count}")
             seconds[who].append(elapsed)
