@@ -49,6 +49,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         case .body(var chunk):
             guard case .receiving(var request, let seen) = state else { return }
+            // Take the body out of `state` first: with a second reference, the write below would copy
+            // the whole body so far on every chunk (quadratic in the body's size).
+            state = .idle
             let total = seen + chunk.readableBytes
             if total > connectionLimit {
                 reject(context: context, version: request.head.version)
