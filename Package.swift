@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .target(name: "CRdKafkaShim", dependencies: ["CRdKafka"]),
+        .target(name: "CMallocShim"),
 
         // Libraries, one job each.
         // Base64, the JSON string escaper and C string buffers: no dependencies, no Foundation.
@@ -48,7 +49,7 @@ let package = Package(
         ]),
         .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4", "AWSCredentials"]),
         .target(name: "KafkaFunction", dependencies: [
-            "Kafka", "LambdaRuntime", "PostgresSink", "MSKIAMAuth", "AWSCredentials", "Encoding",
+            "Kafka", "LambdaRuntime", "PostgresSink", "MSKIAMAuth", "AWSCredentials", "Encoding", "CMallocShim",
             .product(name: "Logging", package: "swift-log"),
         ]),
 

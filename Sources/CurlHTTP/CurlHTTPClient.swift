@@ -122,11 +122,12 @@ public final class CurlHTTPClient {
 
         let code: CURLcode = request.body.withUnsafeBufferPointer { body in
             if request.method != "GET" {
-                // COPYPOSTFIELDS copies, so the buffer need not outlive this closure; the size must come first.
+                // POSTFIELDS sends from our buffer without a copy: the transfer ends inside this closure.
+                // The size must come first.
                 var status = cshim_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
                 if status == CURLE_OK {
                     status = cshim_curl_setopt_pointer(
-                        handle, CURLOPT_COPYPOSTFIELDS,
+                        handle, CURLOPT_POSTFIELDS,
                         UnsafeMutableRawPointer(mutating: body.baseAddress ?? UnsafePointer(emptyBody)))
                 }
                 if status != CURLE_OK { return status }
@@ -176,6 +177,9 @@ private final class ResponseCollector {
         self.limit = limit
     }
 
+    /// Declared lengths above this are not trusted for a reservation (the body may still be that long).
+    static let reservedBodyLimit = 16 << 20
+
     func addHeaderLine(_ line: UnsafeBufferPointer<UInt8>) {
         let text = String(decoding: line, as: UTF8.self)
         if text.hasPrefix("HTTP/") {
@@ -187,6 +191,10 @@ private final class ResponseCollector {
         let name = text[..<colon].lowercased()
         let value = text[text.index(after: colon)...].trimmingWhitespace()
         headers.append((name, value))
+        // The body arrives in pieces: sized once from its declared length, it is not copied as it grows.
+        if name == "content-length", let length = Int(value), (0...Self.reservedBodyLimit).contains(length) {
+            body.reserveCapacity(length)
+        }
     }
 }
 

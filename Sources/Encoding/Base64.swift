@@ -71,25 +71,32 @@ public enum Base64 {
 
     /// `nil` on a symbol outside the alphabet, `=` anywhere but the end, or a length no encoding has.
     public static func decode(_ text: String, alphabet: Alphabet = .standard, padding: Padding = .required) -> [UInt8]? {
-        var symbols = Array(text.utf8)
+        Array(text.utf8).withUnsafeBufferPointer { decode(symbols: $0, alphabet: alphabet, padding: padding) }
+    }
+
+    /// The same for symbols that are still in their buffer (an event's bytes), with no copy first.
+    public static func decode(
+        symbols all: UnsafeBufferPointer<UInt8>, alphabet: Alphabet = .standard, padding: Padding = .required
+    ) -> [UInt8]? {
+        var count = all.count
         var padCount = 0
-        while padCount < 2, symbols.last == pad {
-            symbols.removeLast()
+        while padCount < 2, count > 0, all[count - 1] == pad {
+            count -= 1
             padCount += 1
         }
         switch padding {
         case .required:
-            guard (symbols.count + padCount) % 4 == 0 else { return nil }
+            guard (count + padCount) % 4 == 0 else { return nil }
         case .optional:
-            guard padCount == 0 || (symbols.count + padCount) % 4 == 0 else { return nil }
+            guard padCount == 0 || (count + padCount) % 4 == 0 else { return nil }
         }
-        guard symbols.count % 4 != 1 else { return nil }
+        guard count % 4 != 1 else { return nil }
         let table = alphabet.decodingTable
         var output: [UInt8] = []
-        output.reserveCapacity(symbols.count / 4 * 3 + 2)
+        output.reserveCapacity(count / 4 * 3 + 2)
         var group: UInt32 = 0
-        for (index, symbol) in symbols.enumerated() {
-            let value = table[Int(symbol)]
+        for index in 0..<count {
+            let value = table[Int(all[index])]
             guard value != invalid else { return nil }
             group = group << 6 | UInt32(value)
             if index % 4 == 3 {
@@ -99,7 +106,7 @@ public enum Base64 {
                 group = 0
             }
         }
-        switch symbols.count % 4 {
+        switch count % 4 {
         case 2:
             output.append(UInt8(group >> 4 & 0xFF))
         case 3:

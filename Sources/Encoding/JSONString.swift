@@ -16,6 +16,20 @@ public enum JSONString {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Appends already validated UTF-8 `text` as a JSON string literal, quotes included.
+    public static func appendQuoted(utf8 text: some Collection<UInt8>, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        let copiedWhole = text.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard !needsEscaping(utf8) else { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if copiedWhole != true {
+            appendEscapedScalars(String(decoding: text, as: UTF8.self), to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// Appends the escaped contents of `text`, without quotes.
     public static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
         // Most strings need no escaping: copy them whole rather than byte by byte.

@@ -1,4 +1,5 @@
 import CRdKafka
+import CRdKafkaShim
 
 /// Delivery reports of one `send` call, filled in as librdkafka reports each record.
 struct DeliveryBatch {
@@ -33,22 +34,20 @@ struct DeliveryBatch {
         for index in settled.indices where !settled[index] { fail(index, error) }
     }
 
-    mutating func record(_ message: UnsafePointer<rd_kafka_message_t>) {
-        let tag = UInt(bitPattern: message.pointee._private)
+    mutating func record(_ report: cshim_delivery_t) {
+        let tag = UInt(bitPattern: report.opaque)
         let index = Int(tag & 0xFFFF_FFFF)
         guard UInt32(truncatingIfNeeded: tag >> 32) == generation, index < settled.count, !settled[index] else { return }
         settled[index] = true
         pending -= 1
-        reports[index].partition = message.pointee.partition
-        let code = message.pointee.err
+        reports[index].partition = report.partition
+        let code = rd_kafka_resp_err_t(rawValue: report.error)
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
             reports[index].error = error(for: code)
             return
         }
-        reports[index].offset = message.pointee.offset
-        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let timestamp = rd_kafka_message_timestamp(message, &timestampType)
-        reports[index].timestampMs = timestamp >= 0 ? timestamp : nil
+        reports[index].offset = report.offset
+        reports[index].timestampMs = report.timestamp >= 0 ? report.timestamp : nil
     }
 
     private mutating func error(for code: rd_kafka_resp_err_t) -> KafkaError {

@@ -23,27 +23,30 @@ public final class KafkaProducer: Sendable {
     /// Records not acknowledged by `deadline` are purged and reported with a timeout error
     /// (an in-flight record may still have been written by the broker).
     public func send(topic: String, records: [OutgoingRecord], deadline: ContinuousClock.Instant) -> [DeliveryReport] {
+        withSession(count: records.count) { $0.send(topic: topic, records: records, deadline: deadline) }
+    }
+
+    /// Like `send(topic:records:deadline:)`, taking each record's bytes where they are.
+    public func send(topic: String, records: some ProducibleRecords, deadline: ContinuousClock.Instant) -> [DeliveryReport] {
+        withSession(count: records.count) { $0.send(topic: topic, records: records, deadline: deadline) }
+    }
+
+    private func withSession(count: Int, _ body: (ProducerSession) -> [DeliveryReport]) -> [DeliveryReport] {
         let configuration = configuration
         let logger = logger
-        let current = session.withLock { session -> Result<ProducerSession, KafkaError> in
+        return session.withLock { session -> [DeliveryReport] in
             if let fatal = session.client.fatalError {
                 logger.error("Kafka producer hit a fatal error; creating a new one", metadata: ["error": "\(fatal)"])
                 do throws(KafkaError) {
                     session = try ProducerSession(configuration: configuration, logger: logger)
                 } catch {
-                    return .failure(error)
+                    return (0..<count).map {
+                        DeliveryReport(index: $0, partition: -1, offset: -1, timestampMs: nil, error: error)
+                    }
                 }
             }
-            return .success(session)
-        }
-        switch current {
-        case .success(let session):
-            // Outside the lock: concurrent calls produce and wait for their reports in parallel.
-            return session.send(topic: topic, records: records, deadline: deadline)
-        case .failure(let error):
-            return records.indices.map {
-                DeliveryReport(index: $0, partition: -1, offset: -1, timestampMs: nil, error: error)
-            }
+            // Under the lock: a session's delivery reports are collected by the thread that sends.
+            return body(session)
         }
     }
 

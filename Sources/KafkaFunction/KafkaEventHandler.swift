@@ -30,6 +30,7 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
         }
         clients = KafkaClients(configuration: configuration, logger: logger)
         sink = try SinkEnvironment.sink(from: environment)
+        MemoryRelease.configure()
     }
 
     public mutating func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
@@ -49,8 +50,10 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
         do {
             let answer = try answer(event, context: context, metrics: &metrics, streaming: &streaming)
             writeMetrics(metrics, context: context)
+            MemoryRelease.afterInvocation(eventBytes: event.count, answerBytes: answer.count)
             return answer
         } catch {
+            MemoryRelease.afterInvocation(eventBytes: event.count, answerBytes: 0)
             metrics.errorType = (error as? any LambdaFunctionError)?.errorType ?? LambdaErrorType.unhandled
             writeMetrics(metrics, context: context)
             throw error
@@ -62,17 +65,20 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
     ) throws -> [UInt8] {
         let deadline = ContinuousClock.now + context.remainingTime - settings.safetyMargin
         let traceID = settings.traceHeader ? context.traceID : nil
-        let document = try EventDecoder.parse(event)
-        if KafkaSourceEvent.isSourceEvent(document) {
-            let batch = try KafkaSourceEvent.decode(document)
+        let scanned = try EventDecoder.scan(event)
+        // A records array is taken out of the tree only when it is an array (produce events);
+        // event-source batches keep theirs, keyed by topic-partition.
+        if KafkaSourceEvent.isSourceEvent(scanned.document) {
+            let batch = try KafkaSourceEvent.decode(scanned.document)
             metrics.action = "sink"
             metrics.topic = batch.records.first?.topic
             return try SinkAction.run(batch, sink: sink)
         }
-        if WebSocketEvent.isWebSocketEvent(document) {
-            return PubSubHandler.handle(try WebSocketEvent.decode(document), clients: clients, deadline: deadline, metrics: &metrics)
+        if WebSocketEvent.isWebSocketEvent(scanned.document) {
+            return PubSubHandler.handle(try WebSocketEvent.decode(scanned.document), clients: clients, deadline: deadline, metrics: &metrics)
         }
-        if APIGatewayRequest.isAPIGatewayEvent(document) {
+        if APIGatewayRequest.isAPIGatewayEvent(scanned.document) {
+            let document = scanned.replacedRecords ? try EventDecoder.parse(event) : scanned.document
             do {
                 let request = try APIGatewayRequest.decode(document)
                 return APIGatewayRouter.handle(
@@ -83,7 +89,7 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
                 return APIGatewayResponse.problem(error).serialized(cors: settings.cors)
             }
         }
-        let request = try EventDecoder.decode(document)
+        let request = try EventDecoder.decode(scanned)
         metrics.action = request.actionName
         metrics.topic = request.topic
         let started = ContinuousClock.now
@@ -95,7 +101,7 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
             // Listing thousands of records in the answer takes time of its own after Kafka is done.
             let renderAllowance = Self.renderTimePerListedRecord * request.listedRecordCount
             let outcome = try ProduceAction.run(request, clients: clients, deadline: deadline - renderAllowance, traceID: traceID)
-            metrics.recordsProduced = outcome.reports.count - outcome.failed.count
+            metrics.recordsProduced = outcome.reports.count - outcome.failedCount
             metrics.bytesProduced = outcome.deliveredBytes
             let generated = if case .generated = request.records { true } else { false }
             return try ProduceResult.render(outcome, perPartition: generated)

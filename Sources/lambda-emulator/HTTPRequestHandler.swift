@@ -7,6 +7,8 @@ import NIOHTTP1
 ///
 /// Bodies up to `bodyLimit` bytes are kept; larger ones are read and dropped so the route can answer 413;
 /// beyond `connectionLimit` bytes the emulator answers 413 at once and closes the connection.
+/// A client that sends `Expect: 100-continue` (curl does for bodies over 1 MiB) gets `100 Continue`
+/// at once, as Go's HTTP server in AWS's RIE answers, instead of waiting for its own timeout.
 final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -44,15 +46,25 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 reject(context: context, version: head.version)
                 return
             }
-            let request = EmulatorRequest(head: head, body: context.channel.allocator.buffer(capacity: 0),
+            // The declared length, when it fits, sizes the buffer once: no regrowth copies of large bodies.
+            let declared = head.headers.first(name: "Content-Length").flatMap(Int.init) ?? 0
+            let capacity = (0...bodyLimit).contains(declared) ? declared : 0
+            let request = EmulatorRequest(head: head, body: context.channel.allocator.buffer(capacity: capacity),
                                           bodyExceededLimit: false)
             state = .receiving(request, bytesSeen: 0)
+            if head.headers[canonicalForm: "Expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                let interim = HTTPResponseHead(version: head.version, status: .continue)
+                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+            }
         case .body(var chunk):
             if case .streaming(_, let relay, _) = state {
                 relay.write(chunk)
                 return
             }
             guard case .receiving(var request, let seen) = state else { return }
+            // Take the body out of `state` first: with a second reference, the write below would copy
+            // the whole body so far on every chunk (quadratic in the body's size).
+            state = .idle
             let total = seen + chunk.readableBytes
             if total > connectionLimit {
                 reject(context: context, version: request.head.version)

@@ -16,4 +16,30 @@ static const int64_t cshim_rd_kafka_offset_invalid = RD_KAFKA_OFFSET_INVALID;
    treats a NULL pointer as a null (absent) field, not an empty one. */
 const void *cshim_rd_kafka_empty_bytes(void);
 
+/* Delivery reports collected by a callback on the thread that polls (rd_kafka_poll,
+   rd_kafka_flush), so a flush returns as soon as the last report is in: in event mode
+   rd_kafka_flush waits for the reports to be read, which the same thread cannot do. */
+typedef struct {
+    void *opaque;
+    int64_t offset;
+    int64_t timestamp;
+    int32_t partition;
+    int32_t error;
+} cshim_delivery_t;
+
+typedef struct {
+    cshim_delivery_t *items;
+    size_t count;
+    size_t capacity;
+    /* Reports dropped because no memory was left for them (they then count as unacknowledged). */
+    size_t dropped;
+} cshim_delivery_sink_t;
+
+/* Sets the delivery report callback that appends to this thread's active sink. */
+void cshim_rd_kafka_conf_collect_deliveries(rd_kafka_conf_t *conf);
+/* Makes `sink` (or NULL: reports are dropped) the calling thread's active sink. */
+void cshim_delivery_sink_activate(cshim_delivery_sink_t *sink);
+/* Frees the sink's storage. */
+void cshim_delivery_sink_release(cshim_delivery_sink_t *sink);
+
 #endif

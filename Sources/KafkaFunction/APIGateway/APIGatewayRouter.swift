@@ -162,7 +162,7 @@ enum APIGatewayRoute {
     /// A CORS preflight (`OPTIONS`), answered without a body.
     case preflight
     case listTopics
-    case produce(topic: String, records: [OutgoingRecord])
+    case produce(topic: String, records: SuppliedRecords)
     case offsets(topic: String)
     case consume(ConsumeOptions)
     case rows(SinkRowsQuery)

@@ -7,7 +7,7 @@ enum RestProxyProduce {
     static let acceptedContentTypes = ["application/vnd.kafka.json.v2+json", "application/json"]
 
     /// The records of a produce request, after checking its content type and body.
-    static func decode(_ request: APIGatewayRequest) throws(HTTPProblem) -> [OutgoingRecord] {
+    static func decode(_ request: APIGatewayRequest) throws(HTTPProblem) -> SuppliedRecords {
         let contentType = request.headers["content-type"]?.split(separator: ";").first.map { $0.trimmingSpaces().lowercased() }
         guard let contentType, acceptedContentTypes.contains(contentType) else {
             throw HTTPProblem(415, "Content-Type must be application/vnd.kafka.json.v2+json or application/json")
@@ -16,13 +16,13 @@ enum RestProxyProduce {
     }
 
     static func handle(
-        _ records: [OutgoingRecord], topic: String, clients: KafkaClients, deadline: ContinuousClock.Instant,
+        _ records: SuppliedRecords, topic: String, clients: KafkaClients, deadline: ContinuousClock.Instant,
         traceID: String?, logger: Logger, metrics: inout InvocationMetrics
     ) throws -> APIGatewayResponse {
         let outcome = try ProduceAction.run(
             ProduceRequest(topic: topic, records: .supplied(records), numPartitions: 1, replicationFactor: -1, createTopic: false),
             clients: clients, deadline: deadline, traceID: traceID)
-        metrics.recordsProduced = outcome.reports.count - outcome.failed.count
+        metrics.recordsProduced = outcome.reports.count - outcome.failedCount
         metrics.bytesProduced = outcome.deliveredBytes
         let offsets: [JSONValue] = outcome.reports.map { report in
             if let error = report.error {
@@ -49,28 +49,27 @@ enum RestProxyProduce {
         return .json(failed.allSatisfy { $0.error?.isTimeout == true } ? 504 : 502, body)
     }
 
-    private static func decodeRecords(_ body: [UInt8]) throws(HTTPProblem) -> [OutgoingRecord] {
-        let document: JSONValue
+    private static func decodeRecords(_ body: [UInt8]) throws(HTTPProblem) -> SuppliedRecords {
+        let scanned: ScannedEvent
         do {
-            document = try JSONParser.parse(body)
+            scanned = try ScannedEvent.scan(body, readsDetail: false)
         } catch {
             throw HTTPProblem(400, "The request body is not valid JSON: \(error)")
         }
         do throws(FunctionError) {
-            var reader = try ObjectReader(document, path: "")
-            guard let elements = try reader.array("records") else {
+            var reader = try ObjectReader(scanned.document, path: "")
+            guard try reader.array("records") != nil else {
                 throw FunctionError.invalidEvent("Field 'records' is required: {\"records\":[{\"value\":...}]}")
             }
             try reader.finish()
-            guard !elements.isEmpty, elements.count <= EventDecoder.maximumSuppliedRecords else {
+            switch scanned.records {
+            case let .success(records)?:
+                return records
+            case .failure(.empty)?, .failure(.tooMany)?, nil:
                 throw FunctionError.invalidEvent("Field 'records' must hold 1 to \(EventDecoder.maximumSuppliedRecords) records")
+            case let .failure(.record(error))?:
+                throw error
             }
-            var records: [OutgoingRecord] = []
-            records.reserveCapacity(elements.count)
-            for (index, element) in elements.enumerated() {
-                records.append(try RecordDecoder.decode(element, path: "records[\(index)]"))
-            }
-            return records
         } catch {
             throw HTTPProblem(400, error.errorMessage)
         }

@@ -27,7 +27,17 @@ enum ConsumeAction {
         let timeout = options.timeoutMilliseconds.map { Duration.milliseconds($0) } ?? defaultTimeout
         let consumeDeadline = min(deadline, started + timeout)
 
-        var records = JSONWriter(reservingCapacity: 64 * 1024)
+        // One buffer, written once in order: the envelope's head, each record as it arrives, the tail.
+        // Its capacity is reserved up front; only the pages written are ever touched.
+        var body = JSONWriter(reservingCapacity: budget + envelopeReserveBytes)
+        body.appendASCII("{\"action\":\"consume\",\"topic\":")
+        body.writeString(options.topic)
+        if let groupID = options.groupID {
+            body.appendASCII(",\"group_id\":")
+            body.writeString(groupID)
+        }
+        body.appendASCII(",\"records\":[")
+        let recordsStart = body.bytes.count
         var count = 0
         var recordBytes = 0
         let request = ConsumeRequest(
@@ -37,11 +47,11 @@ enum ConsumeAction {
         let result: ConsumeResult
         do {
             result = try consumer.consume(request) { record in
-                let start = records.bytes.count
-                if count > 0 { records.appendASCII(",") }
-                RecordRenderer.render(record, into: &records)
-                guard records.bytes.count <= budget else {
-                    records.truncate(to: start)
+                let start = body.bytes.count
+                if count > 0 { body.appendASCII(",") }
+                RecordRenderer.render(record, into: &body)
+                guard body.bytes.count - recordsStart <= budget else {
+                    body.truncate(to: start)
                     return false
                 }
                 count += 1
@@ -56,16 +66,8 @@ enum ConsumeAction {
             throw .kafka(error, while: "consuming from topic '\(options.topic)'")
         }
 
-        var body = JSONWriter(reservingCapacity: records.bytes.count + 512)
-        body.appendASCII("{\"action\":\"consume\",\"topic\":")
-        body.writeString(options.topic)
-        if let groupID = options.groupID {
-            body.appendASCII(",\"group_id\":")
-            body.writeString(groupID)
-        }
-        body.appendASCII(",\"records\":[")
-        body.writeRaw(records.bytes)
-        body.appendASCII("],\"count\":\(count)")
+        body.appendASCII("],\"count\":")
+        body.writeInteger(count)
         body.appendASCII(",\"end_of_partitions\":\(result.reachedEnd)")
         body.appendASCII(",\"truncated\":\(result.stoppedEarly)")
         body.appendASCII(",\"next_offsets\":")

@@ -13,6 +13,7 @@ enum ProduceAction {
         var deliveredBytes: Int
 
         var failed: [DeliveryReport] { reports.filter { $0.error != nil } }
+        var failedCount: Int { reports.count(where: { $0.error != nil }) }
     }
 
     static let traceHeaderName = "X-Amzn-Trace-Id"
@@ -24,26 +25,43 @@ enum ProduceAction {
     ) throws(FunctionError) -> Outcome {
         let started = ContinuousClock.now
         let topicOutcome = try TopicProvisioner.ensure(request, clients: clients, deadline: deadline)
-        var records: [OutgoingRecord]
+        let producer = try clients.producer()
+        let reports: [DeliveryReport]
+        let recordCount: Int
+        var deliveredBytes = 0
         switch request.records {
-        case let .supplied(supplied): records = supplied
-        case .samples: records = SampleRecords.records
-        case let .generated(count, valueBytes): records = SampleRecords.generated(count: count, valueBytes: valueBytes)
+        case let .supplied(records):
+            let traceHeader = traceID.map { (name: traceHeaderName, value: $0) }
+            reports = records.withProducible(traceHeader: traceHeader) { view in
+                producer.send(topic: request.topic, records: view, deadline: deadline)
+            }
+            recordCount = records.count
+            for report in reports where report.error == nil && report.index < records.count {
+                deliveredBytes += records.payloadBytes(report.index)
+            }
+        case .samples:
+            var records = SampleRecords.records
+            if let traceID {
+                addTraceHeader(traceID, to: &records)
+            }
+            reports = producer.send(topic: request.topic, records: records, deadline: deadline)
+            recordCount = records.count
+            for report in reports where report.error == nil && records.indices.contains(report.index) {
+                deliveredBytes += (records[report.index].key?.count ?? 0) + (records[report.index].value?.count ?? 0)
+            }
+        case let .generated(count, valueBytes):
+            reports = SampleRecords.withGenerated(count: count, valueBytes: valueBytes) { records in
+                producer.send(topic: request.topic, records: records, deadline: deadline)
+            }
+            recordCount = count
+            deliveredBytes = reports.count(where: { $0.error == nil }) * valueBytes
         }
-        if let traceID {
-            addTraceHeader(traceID, to: &records)
-        }
-        let reports = try clients.producer().send(topic: request.topic, records: records, deadline: deadline)
         if case .leftToBrokerAutoCreation = topicOutcome, reports.contains(where: { $0.error == nil }) {
             clients.knownTopics.insert(request.topic)
         }
         return Outcome(
-            topic: request.topic, topicOutcome: topicOutcome, recordCount: records.count,
-            reports: reports, elapsed: ContinuousClock.now - started,
-            deliveredBytes: reports.reduce(0) { total, report in
-                guard report.error == nil, records.indices.contains(report.index) else { return total }
-                return total + (records[report.index].key?.count ?? 0) + (records[report.index].value?.count ?? 0)
-            })
+            topic: request.topic, topicOutcome: topicOutcome, recordCount: recordCount,
+            reports: reports, elapsed: ContinuousClock.now - started, deliveredBytes: deliveredBytes)
     }
 
     private static func addTraceHeader(_ traceID: String, to records: inout [OutgoingRecord]) {

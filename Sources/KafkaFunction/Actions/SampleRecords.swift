@@ -14,10 +14,23 @@ enum SampleRecords {
             headers: [("content-type", Array("application/json".utf8))], partition: nil)
     }
 
-    /// `count` records of `valueBytes` bytes, for load tests.
-    static func generated(count: Int, valueBytes: Int) -> [OutgoingRecord] {
+    /// `count` records of `valueBytes` bytes, for load tests: one value buffer, sent `count` times.
+    static func withGenerated<R>(count: Int, valueBytes: Int, _ body: (GeneratedRecords) -> R) -> R {
         let pattern = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
         let value = (0..<valueBytes).map { pattern[$0 % pattern.count] }
-        return [OutgoingRecord](repeating: OutgoingRecord(key: nil, value: value, headers: [], partition: nil), count: count)
+        return value.withUnsafeBytes { body(GeneratedRecords(count: count, value: $0)) }
+    }
+
+    struct GeneratedRecords: ProducibleRecords {
+        let count: Int
+        let value: UnsafeRawBufferPointer
+
+        func record(_ index: Int) -> RecordBytes {
+            RecordBytes(key: nil, value: value, partition: nil, headerCount: 0)
+        }
+
+        func header(_ number: Int, ofRecord index: Int) -> (name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+            (UnsafeRawBufferPointer(start: nil, count: 0), UnsafeRawBufferPointer(start: nil, count: 0))
+        }
     }
 }

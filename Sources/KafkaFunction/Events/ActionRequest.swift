@@ -9,7 +9,7 @@ enum ActionRequest {
 
 struct ProduceRequest {
     enum Records {
-        case supplied([OutgoingRecord])
+        case supplied(SuppliedRecords)
         /// The built-in sample records, sent when the event names none.
         case samples
         /// `count` records of `valueBytes` bytes each, for load tests; reported per partition.

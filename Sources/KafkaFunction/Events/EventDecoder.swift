@@ -3,13 +3,27 @@ import Kafka
 /// Turns event bytes into an `ActionRequest`: the direct form `{"action": ...}` or an
 /// EventBridge event whose `detail` holds that form.
 enum EventDecoder {
-    static let maximumSuppliedRecords = 50_000
-    static let maximumGeneratedBytes = 256 * 1024 * 1024
+    static let maximumSuppliedRecords = RecordsDecoder.maximumRecords
+    /// `generate` sends one value buffer again and again, so its memory is bounded by librdkafka's
+    /// queue whatever the total; the total is capped to keep one invocation's work bounded too.
+    static let maximumGeneratedBytes = 16 * 1024 * 1024
+    /// The answer keeps one delivery report per generated record until it is rendered.
+    static let maximumGeneratedRecords = 100_000
 
     static func decode(_ bytes: [UInt8]) throws(FunctionError) -> ActionRequest {
-        try decode(try parse(bytes))
+        try decode(try scan(bytes))
     }
 
+    /// Reads the event in one pass (see `ScannedEvent`).
+    static func scan(_ bytes: [UInt8]) throws(FunctionError) -> ScannedEvent {
+        do {
+            return try ScannedEvent.scan(bytes)
+        } catch {
+            throw .invalidEvent("The event is not valid JSON: \(error)")
+        }
+    }
+
+    /// The whole event as a tree (for API Gateway events, whose body is one string).
     static func parse(_ bytes: [UInt8]) throws(FunctionError) -> JSONValue {
         do {
             return try JSONParser.parse(bytes)
@@ -18,34 +32,35 @@ enum EventDecoder {
         }
     }
 
-    static func decode(_ document: JSONValue) throws(FunctionError) -> ActionRequest {
-        try decodeAction(try unwrapEventBridge(document))
+    static func decode(_ event: ScannedEvent) throws(FunctionError) -> ActionRequest {
+        try decodeAction(try unwrapEventBridge(event))
     }
 
     /// EventBridge wraps the action: a rule's constant input arrives as is, while a scheduled or
     /// custom event carries it in `detail`.
-    private static func unwrapEventBridge(_ document: JSONValue) throws(FunctionError) -> JSONValue {
+    private static func unwrapEventBridge(_ event: ScannedEvent) throws(FunctionError) -> ScannedEvent {
+        let document = event.document
         guard case .object = document, document["detail-type"] != nil, document["source"] != nil else {
-            return document
+            return event
         }
         if let duplicate = document.firstDuplicateKey {
             throw .invalidEvent("The EventBridge event has the member '\(duplicate.truncatedForMessage)' more than once")
         }
-        guard let detail = document["detail"], case .object = detail, detail["action"] != nil else {
+        guard let detail = event.detail, detail.document["action"] != nil else {
             throw .invalidEvent(
                 "The EventBridge event has no action in its 'detail'; set the rule's input to an action such as {\"action\":\"consume\",\"topic\":\"...\"}")
         }
         return detail
     }
 
-    private static func decodeAction(_ document: JSONValue) throws(FunctionError) -> ActionRequest {
-        var reader = try ObjectReader(document, path: "")
+    private static func decodeAction(_ event: ScannedEvent) throws(FunctionError) -> ActionRequest {
+        var reader = try ObjectReader(event.document, path: "")
         guard let action = try reader.string("action") else {
             throw .invalidEvent("Field 'action' is required: one of produce, consume, offsets")
         }
         let request: ActionRequest
         switch action {
-        case "produce": request = .produce(try decodeProduce(&reader))
+        case "produce": request = .produce(try decodeProduce(&reader, records: event.records))
         case "consume": request = .consume(try decodeConsume(&reader))
         case "offsets": request = .offsets(topic: try decodeTopic(&reader))
         default:
@@ -59,7 +74,9 @@ enum EventDecoder {
         try TopicName.validate(try reader.requiredString("topic"), field: "topic")
     }
 
-    private static func decodeProduce(_ reader: inout ObjectReader) throws(FunctionError) -> ProduceRequest {
+    private static func decodeProduce(
+        _ reader: inout ObjectReader, records decodedRecords: Result<SuppliedRecords, RecordsDecoder.Failure>?
+    ) throws(FunctionError) -> ProduceRequest {
         let topic = try decodeTopic(&reader)
         let supplied = try reader.array("records")
         let generate = reader.value("generate")
@@ -67,20 +84,20 @@ enum EventDecoder {
         switch (supplied, generate) {
         case (.some, .some):
             throw .invalidEvent("Fields 'records' and 'generate' cannot be used together")
-        case let (.some(elements), nil):
-            guard !elements.isEmpty else { throw .invalidEvent("Field 'records' must not be empty") }
-            guard elements.count <= maximumSuppliedRecords else {
-                throw .invalidEvent("Field 'records' has \(elements.count) records; at most \(maximumSuppliedRecords) are accepted per event")
+        case (.some, nil):
+            switch decodedRecords {
+            case let .success(decoded)?:
+                records = .supplied(decoded)
+            case .failure(.empty)?, nil:
+                throw .invalidEvent("Field 'records' must not be empty")
+            case let .failure(.tooMany(count))?:
+                throw .invalidEvent("Field 'records' has \(count) records; at most \(maximumSuppliedRecords) are accepted per event")
+            case let .failure(.record(error))?:
+                throw error
             }
-            var decoded: [OutgoingRecord] = []
-            decoded.reserveCapacity(elements.count)
-            for (index, element) in elements.enumerated() {
-                decoded.append(try RecordDecoder.decode(element, path: "records[\(index)]"))
-            }
-            records = .supplied(decoded)
         case let (nil, .some(spec)):
             var generator = try ObjectReader(spec, path: "generate")
-            let count = try generator.integer("count", in: 1...1_000_000) ?? 1000
+            let count = try generator.integer("count", in: 1...Int64(maximumGeneratedRecords)) ?? 1000
             let valueBytes = try generator.integer("value_bytes", in: 0...1_000_000) ?? 100
             try generator.finish()
             guard count * valueBytes <= Int64(maximumGeneratedBytes) else {

@@ -16,15 +16,16 @@
 
     public static func decode(_ event: [UInt8]) -> Outcome {
         do throws(FunctionError) {
-            let document = try EventDecoder.parse(event)
-            if KafkaSourceEvent.isSourceEvent(document) {
-                _ = try KafkaSourceEvent.decode(document)
+            let scanned = try EventDecoder.scan(event)
+            if KafkaSourceEvent.isSourceEvent(scanned.document) {
+                _ = try KafkaSourceEvent.decode(scanned.document)
                 return .action("sink")
             }
-            if WebSocketEvent.isWebSocketEvent(document) {
-                return .route(try WebSocketEvent.decode(document).probeName)
+            if WebSocketEvent.isWebSocketEvent(scanned.document) {
+                return .route(try WebSocketEvent.decode(scanned.document).probeName)
             }
-            if APIGatewayRequest.isAPIGatewayEvent(document) {
+            if APIGatewayRequest.isAPIGatewayEvent(scanned.document) {
+                let document = scanned.replacedRecords ? try EventDecoder.parse(event) : scanned.document
                 do throws(HTTPProblem) {
                     let route = try APIGatewayRouter.resolve(try APIGatewayRequest.decode(document))
                     return .route(route.actionName)
@@ -33,7 +34,7 @@
                         status: error.status, message: error.message, answer: APIGatewayResponse.problem(error).serialized(cors: nil))
                 }
             }
-            return .action(try EventDecoder.decode(document).actionName)
+            return .action(try EventDecoder.decode(scanned).actionName)
         } catch {
             return .functionError(type: error.errorType, message: error.errorMessage, body: error.errorBody)
         }

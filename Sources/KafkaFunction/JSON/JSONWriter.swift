@@ -57,4 +57,27 @@ public struct JSONWriter {
     public mutating func writeString(_ text: String) {
         JSONString.appendQuoted(text, to: &bytes)
     }
+
+    /// Writes UTF-8 `text` (already validated) as a JSON string.
+    public mutating func writeString(bytes text: some Collection<UInt8>) {
+        JSONString.appendQuoted(utf8: text, to: &bytes)
+    }
+
+    /// Appends the decimal digits of `value`, without a `String` in between.
+    public mutating func writeInteger<T: BinaryInteger>(_ value: T) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+        }
+        var magnitude = UInt64(value.magnitude)
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var start = buffer.count
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[start...])
+        }
+    }
 }

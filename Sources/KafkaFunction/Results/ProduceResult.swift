@@ -5,6 +5,48 @@ import Kafka
 /// delivered ones so a caller can retry just the rest.
 enum ProduceResult {
     static func render(_ outcome: ProduceAction.Outcome, perPartition: Bool) throws(FunctionError) -> [UInt8] {
+        guard outcome.failedCount == 0 else { throw incomplete(outcome, perPartition: perPartition) }
+        // The usual answer is written once, in order, into a buffer sized for it: at most 62 bytes
+        // per record ({"index":,"partition":,"offset":} and three integers) and the envelope.
+        let listed = perPartition ? 0 : outcome.reports.count
+        var writer = JSONWriter(reservingCapacity: 512 + outcome.topic.utf8.count + listed * 62)
+        writer.appendASCII("{\"action\":\"produce\",\"topic\":")
+        writer.writeString(outcome.topic)
+        writer.appendASCII(outcome.topicOutcome.createdTopic ? ",\"topic_created\":true" : ",\"topic_created\":false")
+        if case .leftToBrokerAutoCreation = outcome.topicOutcome {
+            writer.appendASCII(",\"topic_creation\":")
+            writer.writeString(autoCreationNote)
+        }
+        if perPartition {
+            writer.appendASCII(",\"partitions\":")
+            writer.write(partitionRanges(outcome.reports))
+        } else {
+            writer.appendASCII(",\"records\":[")
+            for (position, report) in outcome.reports.enumerated() {
+                writer.appendASCII(position == 0 ? "{\"index\":" : ",{\"index\":")
+                writer.writeInteger(report.index)
+                writer.appendASCII(",\"partition\":")
+                writer.writeInteger(report.partition)
+                writer.appendASCII(",\"offset\":")
+                writer.writeInteger(report.offset)
+                writer.appendASCII("}")
+            }
+            writer.appendASCII("]")
+        }
+        writer.appendASCII(",\"count\":")
+        writer.writeInteger(outcome.recordCount)
+        writer.appendASCII(",\"delivered\":")
+        writer.writeInteger(outcome.reports.count)
+        writer.appendASCII(",\"failed\":0,\"elapsed_ms\":")
+        writer.writeInteger(outcome.elapsed.wholeMilliseconds)
+        writer.appendASCII("}")
+        return writer.bytes
+    }
+
+    private static let autoCreationNote = "broker auto-create (this cluster does not support CreateTopics)"
+
+    /// The error for a partly delivered batch: still lists what was written, and what to retry.
+    private static func incomplete(_ outcome: ProduceAction.Outcome, perPartition: Bool) -> FunctionError {
         let delivered = outcome.reports.filter { $0.error == nil }
         let failed = outcome.failed
         var summary: [(key: String, value: JSONValue)] = [
@@ -13,7 +55,7 @@ enum ProduceResult {
             ("topic_created", .bool(outcome.topicOutcome.createdTopic)),
         ]
         if case .leftToBrokerAutoCreation = outcome.topicOutcome {
-            summary.append(("topic_creation", .string("broker auto-create (this cluster does not support CreateTopics)")))
+            summary.append(("topic_creation", .string(autoCreationNote)))
         }
         if perPartition {
             summary.append(("partitions", partitionRanges(delivered)))
@@ -24,14 +66,10 @@ enum ProduceResult {
         summary.append(("delivered", .integer(delivered.count)))
         summary.append(("failed", .integer(failed.count)))
         summary.append(("elapsed_ms", .integer(outcome.elapsed.wholeMilliseconds)))
-
-        guard failed.isEmpty else {
-            throw FunctionError(
-                .produceIncomplete,
-                "\(failed.count) of \(outcome.recordCount) records were not acknowledged (first error: \(describe(failed.first?.error))); the records under 'records' were written, retry only those under 'failed_records'",
-                details: summary + [("failed_records", .array(failed.map(failedEntry)))])
-        }
-        return JSONWriter.serialize(.object(summary))
+        return FunctionError(
+            .produceIncomplete,
+            "\(failed.count) of \(outcome.recordCount) records were not acknowledged (first error: \(describe(failed.first?.error))); the records under 'records' were written, retry only those under 'failed_records'",
+            details: summary + [("failed_records", .array(failed.map(failedEntry)))])
     }
 
     static func describe(_ error: KafkaError?) -> String {

@@ -4,9 +4,13 @@ import Kafka
 /// a string, anything else as base64 with `"encoding":"base64"` (keys and headers likewise).
 enum RecordRenderer {
     static func render(_ record: ConsumedRecord, into writer: inout JSONWriter) {
-        writer.appendASCII("{\"partition\":\(record.partition),\"offset\":\(record.offset)")
+        writer.appendASCII("{\"partition\":")
+        writer.writeInteger(record.partition)
+        writer.appendASCII(",\"offset\":")
+        writer.writeInteger(record.offset)
         if let timestamp = record.timestampMs {
-            writer.appendASCII(",\"timestamp\":\(timestamp)")
+            writer.appendASCII(",\"timestamp\":")
+            writer.writeInteger(timestamp)
         }
         writer.appendASCII(",\"key\":")
         writeBytes(record.key, encodingField: "key_encoding", asJSON: false, into: &writer)
@@ -35,8 +39,8 @@ enum RecordRenderer {
         }
         if asJSON, isJSONDocument(bytes) {
             writer.writeRaw(bytes)
-        } else if let text = String(validating: bytes, as: UTF8.self) {
-            writer.writeString(text)
+        } else if bytes.withUnsafeBufferPointer(isValidUTF8) {
+            writer.writeString(bytes: bytes)
         } else {
             writer.writeString(Base64.encode(bytes))
             writer.appendASCII(",\"\(encodingField)\":\"base64\"")
@@ -48,9 +52,18 @@ enum RecordRenderer {
         // Skip the parse for text that cannot start a JSON document (most plain-text payloads).
         guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
               jsonStartBytes.contains(first) else { return false }
-        guard let document = try? JSONParser.parse(bytes) else { return false }
-        return document != .null
+        // Validated without building it: no tree per record.
+        guard bytes.withUnsafeBufferPointer(JSONParser.isValid) else { return false }
+        return !isNullLiteral(bytes)
     }
+}
+
+private func isNullLiteral(_ bytes: [UInt8]) -> Bool {
+    let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+    guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+        return false
+    }
+    return bytes[first...last].elementsEqual("null".utf8)
 }
 
 private let jsonStartBytes = Set("{[\"-0123456789tfn".utf8)
