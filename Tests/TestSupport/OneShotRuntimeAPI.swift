@@ -32,18 +32,7 @@ public final class OneShotRuntimeAPI: @unchecked Sendable {
 
     /// A loopback port nothing listens on right now (bound, read, released).
     public static func unusedPort() throws -> UInt16 {
-        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { throw ChildProcessError(description: "socket failed") }
-        defer { close(socketFD) }
-        var address = loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0
-            }
-        }
-        guard ok else { throw ChildProcessError(description: "no free port") }
-        return UInt16(bigEndian: address.sin_port)
+        UInt16(try freeLoopbackPort())
     }
 
     /// Starts listening on `port` and serving on a background thread.

@@ -30,12 +30,7 @@ enum ConsumeAction {
         // One buffer, written once in order: the envelope's head, each record as it arrives, the tail.
         // Its capacity is reserved up front; only the pages written are ever touched.
         var body = JSONWriter(reservingCapacity: budget + envelopeReserveBytes)
-        body.appendASCII("{\"action\":\"consume\",\"topic\":")
-        body.writeString(options.topic)
-        if let groupID = options.groupID {
-            body.appendASCII(",\"group_id\":")
-            body.writeString(groupID)
-        }
+        body.writeConsumeHead(options)
         body.appendASCII(",\"records\":[")
         let recordsStart = body.bytes.count
         var count = 0
@@ -68,12 +63,7 @@ enum ConsumeAction {
 
         body.appendASCII("],\"count\":")
         body.writeInteger(count)
-        body.appendASCII(",\"end_of_partitions\":\(result.reachedEnd)")
-        body.appendASCII(",\"truncated\":\(result.stoppedEarly)")
-        body.appendASCII(",\"next_offsets\":")
-        body.write(.array(result.nextOffsets.keys.sorted().compactMap { partition in
-            result.nextOffsets[partition].map { .object([("partition", .integer(partition)), ("offset", .integer($0))]) }
-        }))
+        body.writeConsumeOutcome(result)
         body.appendASCII(",\"elapsed_ms\":\((ContinuousClock.now - started).wholeMilliseconds)}")
         return Answer(body: body.bytes, recordCount: count, recordBytes: recordBytes)
     }

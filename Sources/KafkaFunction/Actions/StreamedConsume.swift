@@ -74,19 +74,9 @@ enum StreamedConsume {
         metrics.bytesConsumed = recordBytes
 
         var summary = pending
-        summary.appendASCII("{\"action\":\"consume\",\"topic\":")
-        summary.writeString(options.topic)
-        if let groupID = options.groupID {
-            summary.appendASCII(",\"group_id\":")
-            summary.writeString(groupID)
-        }
+        summary.writeConsumeHead(options)
         summary.appendASCII(",\"count\":\(count)")
-        summary.appendASCII(",\"end_of_partitions\":\(result.reachedEnd)")
-        summary.appendASCII(",\"truncated\":\(result.stoppedEarly)")
-        summary.appendASCII(",\"next_offsets\":")
-        summary.write(.array(result.nextOffsets.keys.sorted().compactMap { partition in
-            result.nextOffsets[partition].map { .object([("partition", .integer(partition)), ("offset", .integer($0))]) }
-        }))
+        summary.writeConsumeOutcome(result)
         summary.appendASCII(",\"elapsed_ms\":\((ContinuousClock.now - started).wholeMilliseconds)}\n")
         return summary.bytes
     }
