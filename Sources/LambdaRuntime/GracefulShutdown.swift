@@ -14,9 +14,16 @@ import Synchronization
 /// registered (see `ShutdownExtension`); otherwise it sends SIGKILL and nothing here runs.
 final class GracefulShutdown: Sendable {
     private struct State {
+        /// Invocations being handled.
         var busy = 0
+        /// Loops inside `next`: idle, or receiving an event that is already on its way.
+        var waitingForNext = 0
         var stopping = false
     }
+
+    /// How long after SIGTERM a loop inside `next` may still turn out to be receiving an event;
+    /// an idle loop never returns, so the wait for them is this short.
+    static let eventInTransit: Duration = .milliseconds(100)
 
     let grace: Duration
     private let state = Mutex(State())
@@ -48,7 +55,11 @@ final class GracefulShutdown: Sendable {
                 return state.busy
             }
             logger.info("SIGTERM: stopping; \(busy) invocation(s) in flight, \(grace.milliseconds) ms to finish")
-            while state.withLock({ $0.busy }) > 0 && ContinuousClock.now < deadline {
+            let transitDeadline = min(deadline, ContinuousClock.now + Self.eventInTransit)
+            while true {
+                let (busy, waiting) = state.withLock { ($0.busy, $0.waitingForNext) }
+                let now = ContinuousClock.now
+                if now >= deadline || (busy == 0 && (waiting == 0 || now >= transitDeadline)) { break }
                 Pause.sleep(.milliseconds(1))
             }
             let unfinished = state.withLock { $0.busy }
@@ -66,8 +77,16 @@ final class GracefulShutdown: Sendable {
         state.withLock { !$0.stopping }
     }
 
-    func invocationStarted() {
-        state.withLock { $0.busy += 1 }
+    func nextStarted() {
+        state.withLock { $0.waitingForNext += 1 }
+    }
+
+    /// After `next`: an event received is in flight from this moment, with no gap the watcher could see.
+    func nextEnded(received: Bool) {
+        state.withLock { state in
+            state.waitingForNext -= 1
+            if received { state.busy += 1 }
+        }
     }
 
     func invocationEnded() {

@@ -29,8 +29,16 @@ struct RuntimeLoop<Handler: LambdaHandler> {
             // The process exits as soon as the invocations in flight are done.
             Pause.sleep(.seconds(1))
         }
-        let invocation = try nextInvocation()
-        shutdown?.invocationStarted()
+        // Counted from before `next`: an event already on its way when SIGTERM comes is served.
+        shutdown?.nextStarted()
+        let invocation: Invocation
+        do {
+            invocation = try nextInvocation()
+        } catch {
+            shutdown?.nextEnded(received: false)
+            throw error
+        }
+        shutdown?.nextEnded(received: true)
         defer { shutdown?.invocationEnded() }
         let context = invocation.context
         if isOnlyLoop {
