@@ -11,8 +11,11 @@ struct DeliveryBatch {
     var purging = false
     private var errors: [Int32: KafkaError] = [:]
 
+    /// What a record that is never settled reports; `settled` tells it apart from a real outcome.
+    static let unreported = KafkaError.timedOut("not acknowledged before the deadline; no report from librdkafka")
+
     init(count: Int, generation: UInt32) {
-        reports = (0..<count).map { DeliveryReport(index: $0, partition: -1, offset: -1, timestampMs: nil, error: nil) }
+        reports = (0..<count).map { DeliveryReport(index: $0, outcome: .failed(Self.unreported)) }
         settled = Array(repeating: false, count: count)
         pending = count
         self.generation = generation
@@ -27,7 +30,7 @@ struct DeliveryBatch {
         guard !settled[index] else { return }
         settled[index] = true
         pending -= 1
-        reports[index].error = error
+        reports[index].outcome = .failed(error)
     }
 
     mutating func failPending(_ error: KafkaError) {
@@ -40,14 +43,13 @@ struct DeliveryBatch {
         guard UInt32(truncatingIfNeeded: tag >> 32) == generation, index < settled.count, !settled[index] else { return }
         settled[index] = true
         pending -= 1
-        reports[index].partition = report.partition
         let code = rd_kafka_resp_err_t(rawValue: report.error)
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            reports[index].error = error(for: code)
+            reports[index].outcome = .failed(error(for: code))
             return
         }
-        reports[index].offset = report.offset
-        reports[index].timestampMs = report.timestamp >= 0 ? report.timestamp : nil
+        reports[index].outcome = .acknowledged(.init(
+            partition: report.partition, offset: report.offset, timestampMs: report.timestamp >= 0 ? report.timestamp : nil))
     }
 
     private mutating func error(for code: rd_kafka_resp_err_t) -> KafkaError {

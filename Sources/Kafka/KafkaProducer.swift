@@ -40,9 +40,7 @@ public final class KafkaProducer: Sendable {
                 do throws(KafkaError) {
                     session = try ProducerSession(configuration: configuration, logger: logger)
                 } catch {
-                    return (0..<count).map {
-                        DeliveryReport(index: $0, partition: -1, offset: -1, timestampMs: nil, error: error)
-                    }
+                    return (0..<count).map { DeliveryReport(index: $0, outcome: .failed(error)) }
                 }
             }
             // Under the lock: a session's delivery reports are collected by the thread that sends.

@@ -144,7 +144,7 @@ final class ProducerSession: @unchecked Sendable {
         repeat {
             serveReports(into: &batch, timeoutMs: min(10, deadline.remainingMilliseconds()))
         } while batch.pending > 0 && !deadline.hasPassed
-        batch.failPending(KafkaError.timedOut("not acknowledged before the deadline; no report from librdkafka"))
+        batch.failPending(DeliveryBatch.unreported)
     }
 
     private func produce(

@@ -15,25 +15,44 @@ public struct OutgoingRecord: Sendable {
     }
 }
 
-/// The outcome of producing one record.
+/// The outcome of producing one record: acknowledged at a position, or failed; never both, never neither.
 public struct DeliveryReport: Sendable {
-    /// Position of the record in the `send` call's `records`.
-    public var index: Int
-    /// -1 when the record never got a partition.
-    public var partition: Int32
-    /// -1 when not acknowledged.
-    public var offset: Int64
-    public var timestampMs: Int64?
-    /// nil: the broker acknowledged the record (acks=all). Otherwise it was not delivered, or may not have been.
-    public var error: KafkaError?
+    /// Where the broker wrote an acknowledged record (acks=all).
+    public struct Acknowledgement: Sendable, Equatable {
+        public var partition: Int32
+        public var offset: Int64
+        /// nil when the broker reported no timestamp.
+        public var timestampMs: Int64?
 
-    public init(index: Int, partition: Int32, offset: Int64, timestampMs: Int64?, error: KafkaError?) {
-        self.index = index
-        self.partition = partition
-        self.offset = offset
-        self.timestampMs = timestampMs
-        self.error = error
+        public init(partition: Int32, offset: Int64, timestampMs: Int64?) {
+            self.partition = partition
+            self.offset = offset
+            self.timestampMs = timestampMs
+        }
     }
 
-    public var isAcknowledged: Bool { error == nil }
+    public enum Outcome: Sendable {
+        case acknowledged(Acknowledgement)
+        /// Not delivered, or (after a timeout in flight) possibly delivered but never acknowledged.
+        case failed(KafkaError)
+    }
+
+    /// Position of the record in the `send` call's `records`.
+    public var index: Int
+    public var outcome: Outcome
+
+    public init(index: Int, outcome: Outcome) {
+        self.index = index
+        self.outcome = outcome
+    }
+
+    public var acknowledgement: Acknowledgement? {
+        if case let .acknowledged(acknowledgement) = outcome { acknowledgement } else { nil }
+    }
+
+    public var error: KafkaError? {
+        if case let .failed(error) = outcome { error } else { nil }
+    }
+
+    public var isAcknowledged: Bool { acknowledgement != nil }
 }

@@ -16,17 +16,19 @@ import Testing
         let reports = try fixture.producer().send(topic: "round-trip", records: records, deadline: deadline())
 
         #expect(reports.map(\.index) == Array(records.indices))
-        for report in reports {
-            #expect(report.error == nil, "record \(report.index): \(String(describing: report.error))")
-            #expect((0..<3).contains(report.partition))
-            #expect(report.offset >= 0)
-            #expect(report.timestampMs != nil)
+        let acknowledged = try reports.map { report in
+            try #require(report.acknowledgement, "record \(report.index): \(String(describing: report.error))")
         }
-        let positions = Set(reports.map { "\($0.partition)/\($0.offset)" })
+        for acknowledgement in acknowledged {
+            #expect((0..<3).contains(acknowledgement.partition))
+            #expect(acknowledgement.offset >= 0)
+            #expect(acknowledgement.timestampMs != nil)
+        }
+        let positions = Set(acknowledged.map { "\($0.partition)/\($0.offset)" })
         #expect(positions.count == records.count, "each record got its own offset")
         // Same key, same partition.
         for key in 0..<5 {
-            let partitions = Set(records.indices.filter { records[$0].key == bytes("key-\(key)") }.map { reports[$0].partition })
+            let partitions = Set(records.indices.filter { records[$0].key == bytes("key-\(key)") }.map { acknowledged[$0].partition })
             #expect(partitions.count == 1)
         }
 
@@ -34,7 +36,7 @@ import Testing
         #expect(result.records.count == records.count)
         #expect(result.reachedEnd)
         for (index, record) in records.enumerated() {
-            let consumed = result.records.first { $0.partition == reports[index].partition && $0.offset == reports[index].offset }
+            let consumed = result.records.first { $0.partition == acknowledged[index].partition && $0.offset == acknowledged[index].offset }
             #expect(consumed?.key == record.key, "record \(index)")
             #expect(consumed?.value == record.value, "record \(index)")
             #expect(consumed.map { $0.headers.map(\.0) } == record.headers.map(\.0), "record \(index)")
@@ -43,7 +45,7 @@ import Testing
             #expect(consumed?.timestampMs != nil)
         }
         for partition: Int32 in 0..<3 {
-            let last = reports.filter { $0.partition == partition }.map(\.offset).max()
+            let last = acknowledged.filter { $0.partition == partition }.map(\.offset).max()
             #expect(result.nextOffsets[partition] == (last.map { $0 + 1 } ?? 0))
         }
     }
@@ -54,8 +56,8 @@ import Testing
         let producer = try fixture.producer()
         let reports = producer.send(
             topic: "explicit", records: (0..<5).map { OutgoingRecord(value: bytes("p2-\($0)"), partition: 2) }, deadline: deadline())
-        #expect(reports.allSatisfy { $0.error == nil && $0.partition == 2 })
-        #expect(reports.map(\.offset) == [0, 1, 2, 3, 4])
+        #expect(reports.allSatisfy { $0.acknowledgement?.partition == 2 })
+        #expect(reports.map(\.acknowledgement?.offset) == [0, 1, 2, 3, 4])
         _ = producer.send(topic: "explicit", records: [OutgoingRecord(value: bytes("p0"), partition: 0)], deadline: deadline())
 
         let result = try fixture.consumer().consumeAll(

@@ -25,18 +25,20 @@ enum RestProxyProduce {
         metrics.recordsProduced = outcome.reports.count - outcome.failedCount
         metrics.bytesProduced = outcome.deliveredBytes
         let offsets: [JSONValue] = outcome.reports.map { report in
-            if let error = report.error {
+            switch report.outcome {
+            case let .failed(error):
                 // The message may name brokers or credential sources: the log has it, the caller the code's text.
                 return .object([
                     ("partition", .null), ("offset", .null),
                     ("error_code", .integer(error.isRetriable ? 50003 : 50002)),
                     ("error", .string(error.standardDescription)),
                 ])
+            case let .acknowledged(acknowledgement):
+                return .object([
+                    ("partition", .integer(acknowledgement.partition)), ("offset", .integer(acknowledgement.offset)),
+                    ("error_code", .null), ("error", .null),
+                ])
             }
-            return .object([
-                ("partition", .integer(report.partition)), ("offset", .integer(report.offset)),
-                ("error_code", .null), ("error", .null),
-            ])
         }
         let body = JSONWriter.serialize(.object([
             ("key_schema_id", .null), ("value_schema_id", .null), ("offsets", .array(offsets)),

@@ -33,38 +33,23 @@ enum ConsumeAction {
         body.writeConsumeHead(options)
         body.appendASCII(",\"records\":[")
         let recordsStart = body.bytes.count
-        var count = 0
-        var recordBytes = 0
-        let request = ConsumeRequest(
-            topic: options.topic, partition: options.partition, start: options.start,
-            groupID: options.groupID, maxRecords: options.maxRecords, deadline: consumeDeadline)
-        let consumer = try clients.consumer()
-        let result: ConsumeResult
-        do {
-            result = try consumer.consume(request) { record in
-                let start = body.bytes.count
-                if count > 0 { body.appendASCII(",") }
-                RecordRenderer.render(record, into: &body)
-                guard body.bytes.count - recordsStart <= budget else {
-                    body.truncate(to: start)
-                    return false
-                }
-                count += 1
-                recordBytes += (record.key?.count ?? 0) + (record.value?.count ?? 0)
-                return true
+        var tally = ConsumeRecords.Tally()
+        let result = try ConsumeRecords.consume(options, clients: clients, deadline: consumeDeadline) { record in
+            let start = body.bytes.count
+            if tally.count > 0 { body.appendASCII(",") }
+            RecordRenderer.render(record, into: &body)
+            guard body.bytes.count - recordsStart <= budget else {
+                body.truncate(to: start)
+                return false
             }
-        } catch where error.isUnknownTopic {
-            throw FunctionError(.topicNotFound, "Topic '\(options.topic)' does not exist")
-        } catch where error.isUnknownPartition {
-            throw .invalidEvent("Field 'partition': topic '\(options.topic)' has no partition \(options.partition.map(String.init) ?? "")")
-        } catch {
-            throw .kafka(error, while: "consuming from topic '\(options.topic)'")
+            tally.add(record)
+            return true
         }
 
         body.appendASCII("],\"count\":")
-        body.writeInteger(count)
+        body.writeInteger(tally.count)
         body.writeConsumeOutcome(result)
         body.appendASCII(",\"elapsed_ms\":\((ContinuousClock.now - started).wholeMilliseconds)}")
-        return Answer(body: body.bytes, recordCount: count, recordBytes: recordBytes)
+        return Answer(body: body.bytes, recordCount: tally.count, recordBytes: tally.recordBytes)
     }
 }

@@ -12,8 +12,8 @@ enum ProduceAction {
         /// Key and value bytes of the acknowledged records.
         var deliveredBytes: Int
 
-        var failed: [DeliveryReport] { reports.filter { $0.error != nil } }
-        var failedCount: Int { reports.count(where: { $0.error != nil }) }
+        var failed: [DeliveryReport] { reports.filter { !$0.isAcknowledged } }
+        var failedCount: Int { reports.count(where: { !$0.isAcknowledged }) }
     }
 
     static let traceHeaderName = "X-Amzn-Trace-Id"
@@ -36,7 +36,7 @@ enum ProduceAction {
                 producer.send(topic: request.topic, records: view, deadline: deadline)
             }
             recordCount = records.count
-            for report in reports where report.error == nil && report.index < records.count {
+            for report in reports where report.isAcknowledged && report.index < records.count {
                 deliveredBytes += records.payloadBytes(report.index)
             }
         case .samples:
@@ -46,7 +46,7 @@ enum ProduceAction {
             }
             reports = producer.send(topic: request.topic, records: records, deadline: deadline)
             recordCount = records.count
-            for report in reports where report.error == nil && records.indices.contains(report.index) {
+            for report in reports where report.isAcknowledged && records.indices.contains(report.index) {
                 deliveredBytes += (records[report.index].key?.count ?? 0) + (records[report.index].value?.count ?? 0)
             }
         case let .generated(count, valueBytes):
@@ -54,9 +54,9 @@ enum ProduceAction {
                 producer.send(topic: request.topic, records: records, deadline: deadline)
             }
             recordCount = count
-            deliveredBytes = reports.count(where: { $0.error == nil }) * valueBytes
+            deliveredBytes = reports.count(where: \.isAcknowledged) * valueBytes
         }
-        if case .leftToBrokerAutoCreation = topicOutcome, reports.contains(where: { $0.error == nil }) {
+        if case .leftToBrokerAutoCreation = topicOutcome, reports.contains(where: \.isAcknowledged) {
             clients.knownTopics.insert(request.topic)
         }
         return Outcome(

@@ -20,13 +20,9 @@ enum StreamedConsume {
     ) throws -> [UInt8] {
         let started = ContinuousClock.now
         let timeout = options.timeoutMilliseconds.map { Duration.milliseconds($0) } ?? ConsumeAction.defaultTimeout
-        let request = ConsumeRequest(
-            topic: options.topic, partition: options.partition, start: options.start,
-            groupID: options.groupID, maxRecords: options.maxRecords, deadline: min(deadline, started + timeout))
         var pending = JSONWriter(reservingCapacity: chunkBytes * 2)
         var sentBytes = 0
-        var count = 0
-        var recordBytes = 0
+        var tally = ConsumeRecords.Tally()
         var writeFailure: ResponseStreamError?
         func send(_ bytes: [UInt8]) -> ResponseStreamError? {
             do throws(ResponseStreamError) {
@@ -36,46 +32,35 @@ enum StreamedConsume {
                 return error
             }
         }
-        let consumer = try clients.consumer()
-        let result: ConsumeResult
-        do {
-            result = try consumer.consume(request) { record in
-                let start = pending.bytes.count
-                RecordRenderer.render(record, into: &pending)
-                pending.appendASCII("\n")
-                guard sentBytes + pending.bytes.count <= recordBudget else {
-                    pending.truncate(to: start)
+        let result = try ConsumeRecords.consume(options, clients: clients, deadline: min(deadline, started + timeout)) { record in
+            let start = pending.bytes.count
+            RecordRenderer.render(record, into: &pending)
+            pending.appendASCII("\n")
+            guard sentBytes + pending.bytes.count <= recordBudget else {
+                pending.truncate(to: start)
+                return false
+            }
+            if pending.bytes.count >= chunkBytes {
+                if let failure = send(pending.bytes) {
+                    // The record just rendered is not returned, so it is not committed either.
+                    writeFailure = failure
                     return false
                 }
-                if pending.bytes.count >= chunkBytes {
-                    if let failure = send(pending.bytes) {
-                        // The record just rendered is not returned, so it is not committed either.
-                        writeFailure = failure
-                        return false
-                    }
-                    sentBytes += pending.bytes.count
-                    pending.truncate(to: 0)
-                }
-                count += 1
-                recordBytes += (record.key?.count ?? 0) + (record.value?.count ?? 0)
-                return true
+                sentBytes += pending.bytes.count
+                pending.truncate(to: 0)
             }
-        } catch where error.isUnknownTopic {
-            throw FunctionError(.topicNotFound, "Topic '\(options.topic)' does not exist")
-        } catch where error.isUnknownPartition {
-            throw FunctionError.invalidEvent("Field 'partition': topic '\(options.topic)' has no partition \(options.partition.map(String.init) ?? "")")
-        } catch {
-            throw FunctionError.kafka(error, while: "consuming from topic '\(options.topic)'")
+            tally.add(record)
+            return true
         }
         if let writeFailure {
             throw writeFailure
         }
-        metrics.recordsConsumed = count
-        metrics.bytesConsumed = recordBytes
+        metrics.recordsConsumed = tally.count
+        metrics.bytesConsumed = tally.recordBytes
 
         var summary = pending
         summary.writeConsumeHead(options)
-        summary.appendASCII(",\"count\":\(count)")
+        summary.appendASCII(",\"count\":\(tally.count)")
         summary.writeConsumeOutcome(result)
         summary.appendASCII(",\"elapsed_ms\":\((ContinuousClock.now - started).wholeMilliseconds)}\n")
         return summary.bytes

@@ -23,12 +23,13 @@ enum ProduceResult {
         } else {
             writer.appendASCII(",\"records\":[")
             for (position, report) in outcome.reports.enumerated() {
+                guard let acknowledgement = report.acknowledgement else { continue }
                 writer.appendASCII(position == 0 ? "{\"index\":" : ",{\"index\":")
                 writer.writeInteger(report.index)
                 writer.appendASCII(",\"partition\":")
-                writer.writeInteger(report.partition)
+                writer.writeInteger(acknowledgement.partition)
                 writer.appendASCII(",\"offset\":")
-                writer.writeInteger(report.offset)
+                writer.writeInteger(acknowledgement.offset)
                 writer.appendASCII("}")
             }
             writer.appendASCII("]")
@@ -47,7 +48,7 @@ enum ProduceResult {
 
     /// The error for a partly delivered batch: still lists what was written, and what to retry.
     private static func incomplete(_ outcome: ProduceAction.Outcome, perPartition: Bool) -> FunctionError {
-        let delivered = outcome.reports.filter { $0.error == nil }
+        let delivered = outcome.reports.filter(\.isAcknowledged)
         let failed = outcome.failed
         var summary: [(key: String, value: JSONValue)] = [
             ("action", .string("produce")),
@@ -60,7 +61,7 @@ enum ProduceResult {
         if perPartition {
             summary.append(("partitions", partitionRanges(delivered)))
         } else {
-            summary.append(("records", .array(delivered.map(deliveredEntry))))
+            summary.append(("records", .array(delivered.compactMap(deliveredEntry))))
         }
         summary.append(("count", .integer(outcome.recordCount)))
         summary.append(("delivered", .integer(delivered.count)))
@@ -76,24 +77,28 @@ enum ProduceResult {
         error.map { "\($0.name): \($0.message)" } ?? "unknown"
     }
 
-    private static func deliveredEntry(_ report: DeliveryReport) -> JSONValue {
-        .object([
-            ("index", .integer(report.index)),
-            ("partition", .integer(report.partition)),
-            ("offset", .integer(report.offset)),
-        ])
+    private static func deliveredEntry(_ report: DeliveryReport) -> JSONValue? {
+        report.acknowledgement.map {
+            .object([
+                ("index", .integer(report.index)),
+                ("partition", .integer($0.partition)),
+                ("offset", .integer($0.offset)),
+            ])
+        }
     }
 
     private static func failedEntry(_ report: DeliveryReport) -> JSONValue {
         .object([("index", .integer(report.index)), ("error", .string(describe(report.error)))])
     }
 
-    /// Per partition: how many records, and the first and last offset.
-    private static func partitionRanges(_ delivered: [DeliveryReport]) -> JSONValue {
+    /// Per partition: how many acknowledged records, and the first and last offset.
+    private static func partitionRanges(_ reports: [DeliveryReport]) -> JSONValue {
         var ranges: [Int32: (count: Int, first: Int64, last: Int64)] = [:]
-        for report in delivered {
-            let range = ranges[report.partition] ?? (0, report.offset, report.offset)
-            ranges[report.partition] = (range.count + 1, min(range.first, report.offset), max(range.last, report.offset))
+        for report in reports {
+            guard let acknowledged = report.acknowledgement else { continue }
+            let (partition, offset) = (acknowledged.partition, acknowledged.offset)
+            let range = ranges[partition] ?? (0, offset, offset)
+            ranges[partition] = (range.count + 1, min(range.first, offset), max(range.last, offset))
         }
         return .array(ranges.sorted { $0.key < $1.key }.map { partition, range in
             .object([
