@@ -72,18 +72,38 @@ extension NativeClient {
     }
 
     /// Low and high watermarks of every partition of `topic`, asked of the partition leaders.
+    ///
+    /// Asked with `rd_kafka_offsets_for_times` (ListOffsets for timestamps -2 and -1, one request
+    /// per leader) rather than `rd_kafka_query_watermark_offsets`, whose wait for the answer does not
+    /// end at its timeout: a leader that is slow or just back from an outage kept the call past
+    /// the invocation's deadline.
     func watermarks(topic: String, partitions: [Int32], deadline: ContinuousClock.Instant) throws(KafkaError) -> [PartitionOffsets] {
+        guard !partitions.isEmpty else { return [] }
+        let earliest = try listOffsets(topic: topic, partitions: partitions, timestamp: Int64(RD_KAFKA_OFFSET_BEGINNING), deadline: deadline)
+        let latest = try listOffsets(topic: topic, partitions: partitions, timestamp: Int64(RD_KAFKA_OFFSET_END), deadline: deadline)
         var result: [PartitionOffsets] = []
         for partition in partitions {
-            var low: Int64 = -1
-            var high: Int64 = -1
-            let code = rd_kafka_query_watermark_offsets(
-                handle, topic, partition, &low, &high, deadline.remainingMilliseconds())
-            guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                throw KafkaError(code: code, message: "offsets of \(topic)/\(partition): \(String(cString: rd_kafka_err2str(code)))")
+            guard let low = earliest[partition], let high = latest[partition] else {
+                throw KafkaError.timedOut("offsets of \(topic)/\(partition): no answer from the partition leader before the deadline")
             }
             result.append(PartitionOffsets(partition: partition, earliest: low, latest: high))
         }
         return result
+    }
+
+    /// The offset ListOffsets gives for `timestamp` (-2 earliest, -1 latest) of each partition;
+    /// a partition whose leader did not answer by `deadline` is missing.
+    private func listOffsets(
+        topic: String, partitions: [Int32], timestamp: Int64, deadline: ContinuousClock.Instant
+    ) throws(KafkaError) -> [Int32: Int64] {
+        let list = TopicPartitionList(topic: topic, offsets: Dictionary(uniqueKeysWithValues: partitions.map { ($0, timestamp) }))
+        let code = list.withUnsafePointer { rd_kafka_offsets_for_times(handle, $0, deadline.remainingMilliseconds()) }
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw explainingConnectionFailure(
+                KafkaError(code: code, message: "offsets of \(topic): \(String(cString: rd_kafka_err2str(code)))"))
+        }
+        if let error = list.firstError { throw error }
+        // On a timeout librdkafka 2.0.2 returns no error and leaves the asked timestamps in place.
+        return list.offsets.filter { $0.value >= 0 }
     }
 }

@@ -31,6 +31,8 @@ import Testing
         #expect(message.contains("_AUTHENTICATION"), "\(message)")
         #expect(message.contains("fake broker refuses this client"), "\(message)")
 
+        // The broker logs a request before answering it, but its log reaches us through a pipe.
+        #expect(broker.waitForEvents { $0.contains { $0.event == "request" && $0.name == "SaslAuthenticate" } })
         let authBytes = try #require(broker.requests(named: "SaslAuthenticate").first?.authBytes, "\(broker.events.map(\.event))")
         let token = try #require(OAuthBearerResponse.token(in: authBytes))
         let url = try #require(OAuthBearerResponse.decodeBase64URL(token))

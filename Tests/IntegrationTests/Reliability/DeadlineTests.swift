@@ -53,6 +53,27 @@ import Testing
         try expectPartialResultOrStructuredError(result)
     }
 
+    /// A leader that stops answering (while the other brokers answer metadata) must not hold the
+    /// offsets lookup, which both the offsets action and a consume make, past the deadline.
+    @Test func offsetsAndAConsumeWithASlowPartitionLeaderAnswerBeforeTheDeadline() throws {
+        let rig = try ReliabilityRig(timeoutSeconds: Self.timeoutSeconds)
+        defer { rig.stop() }
+        try rig.cluster.command("create-topic slowleader 1 3")
+        try rig.cluster.command("leader slowleader 0 1")
+        let warm = try rig.emulator.invoke(#"{"action":"offsets","topic":"slowleader"}"#)
+        try #require(warm.functionError == nil, "\(warm.text.prefix(300))")
+        try rig.cluster.command("rtt 1 20000")
+        // Metadata may go to any broker: two lookups make it likely one reaches a fast one and
+        // then waits on the slow leader, which is the case that used to overrun.
+        for _ in 0..<2 {
+            let result = try answeredInTime(rig, #"{"action":"offsets","topic":"slowleader"}"#)
+            let errorType = try result.jsonObject()["errorType"] as? String
+            #expect(["Function.KafkaTimeout", "Function.KafkaError"].contains(errorType), "\(result.text.prefix(300))")
+        }
+        let consume = try answeredInTime(rig, #"{"action":"consume","topic":"slowleader","timeout_ms":900000}"#)
+        try expectPartialResultOrStructuredError(consume)
+    }
+
     /// Invokes `event`, checks the answer came in time and the bootstrap was not killed, and
     /// prints how long it ran.
     func answeredInTime(_ rig: ReliabilityRig, _ event: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> InvokeResult {
