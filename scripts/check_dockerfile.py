@@ -252,8 +252,10 @@ def check_static(report, dockerfile_text, repo, swift_version=None, require_dige
     for command in builds:
         product = option_value(command, "--product")
         flags_ok = all(flag in command for flag in REQUIRED_BUILD_FLAGS) and option_value(command, "-c") == "release"
-        report.check(flags_ok and product in products,
-                     f"`{' '.join(command)}` is a release, static-stdlib build of a Package.swift product",
+        strips_debug = option_value(command, "-Xlinker") == "--strip-debug"
+        report.check(flags_ok and strips_debug and product in products,
+                     f"`{' '.join(command)}` is a release, static-stdlib build, linked without debug info, "
+                     "of a Package.swift product",
                      f"products in Package.swift: {sorted(products)}")
         if product:
             built[product] = command

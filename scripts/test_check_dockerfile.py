@@ -71,12 +71,18 @@ class CheckDockerfileTests(unittest.TestCase):
         self.assertCaught(DOCKERFILE, "base image is pinned by digest", require_digests=True)
 
     def test_debug_build(self):
-        self.assertCaught(replaced("swift build -c release --static-swift-stdlib --product bootstrap",
-                                   "swift build --static-swift-stdlib --product bootstrap"), "release, static-stdlib")
+        self.assertCaught(replaced("swift build -c release --static-swift-stdlib -Xlinker --strip-debug --product bootstrap",
+                                   "swift build --static-swift-stdlib -Xlinker --strip-debug --product bootstrap"),
+                          "release, static-stdlib")
 
     def test_dynamic_swift_stdlib(self):
-        self.assertCaught(replaced("swift build -c release --static-swift-stdlib --product lambda-emulator",
-                                   "swift build -c release --product lambda-emulator"), "release, static-stdlib")
+        self.assertCaught(replaced("swift build -c release --static-swift-stdlib -Xlinker --strip-debug --product lambda-emulator",
+                                   "swift build -c release -Xlinker --strip-debug --product lambda-emulator"),
+                          "release, static-stdlib")
+
+    def test_debug_info_shipped(self):
+        self.assertCaught(replaced("--static-swift-stdlib -Xlinker --strip-debug --product bootstrap",
+                                   "--static-swift-stdlib --product bootstrap"), "without debug info")
 
     def test_unknown_product(self):
         self.assertCaught(replaced("--product bootstrap", "--product boot"), "Package.swift product")
