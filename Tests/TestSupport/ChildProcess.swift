@@ -155,6 +155,16 @@ public final class ChildProcess: @unchecked Sendable {
         throw ChildProcessError(description: "timed out waiting for a line; stdout: \(standardOutput) stderr: \(standardError)")
     }
 
+    /// Waits (bounded) until stderr satisfies `predicate`; returns whether it did. Output reaches
+    /// the buffers through a pipe, some time after the child wrote it.
+    public func waitForStandardError(timeout: TimeInterval = 10, until predicate: (String) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !predicate(standardError) && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return predicate(standardError)
+    }
+
     /// Writes `line` and a newline to the child's stdin.
     public func writeLine(_ line: String) throws {
         try stdinPipe.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
