@@ -81,10 +81,11 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
             let document = scanned.replacedRecords ? try EventDecoder.parse(event) : scanned.document
             do {
                 let request = try APIGatewayRequest.decode(document)
-                return APIGatewayRouter.handle(
+                return try APIGatewayRouter.handle(
                     request, clients: clients, limits: settings.callerLimits, sink: sink, deadline: deadline,
-                    traceID: traceID, cors: settings.cors, logger: context.logger, metrics: &metrics)
-            } catch {
+                    traceID: traceID, cors: settings.cors, logger: context.logger, metrics: &metrics,
+                    streaming: &streaming)
+            } catch let error as HTTPProblem {
                 metrics.errorType = "HTTP.\(error.status)"
                 return APIGatewayResponse.problem(error).serialized(cors: settings.cors)
             }
