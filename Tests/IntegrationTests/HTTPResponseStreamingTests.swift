@@ -184,6 +184,14 @@ import Testing
         #expect(answer.headers["content-length"] == String(answer.body.count))
         #expect(answer.text.contains("40401"))
 
+        // The direct streamed consume opens its stream with the first chunk too: a missing topic is a function error.
+        let direct = try StreamingInvokeClient(
+            port: stack.emulator.port, event: #"{"action":"consume","topic":"no-such-topic","stream":true}"#).readAll()
+        #expect(direct.headers["x-amz-function-error"] == "Unhandled")
+        #expect(direct.trailers.isEmpty)
+        let error = try #require(try JSONSerialization.jsonObject(with: direct.body) as? [String: Any], "\(direct.text.prefix(300))")
+        #expect(error["errorType"] as? String == "Function.TopicNotFound")
+
         // A small read fits in the stream's last chunk: still a stream, prelude first.
         let small = try StreamingInvokeClient(
             port: stack.emulator.port,

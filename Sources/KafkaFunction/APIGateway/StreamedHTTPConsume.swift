@@ -18,7 +18,7 @@ enum StreamedHTTPConsume {
             throw HTTPProblem(400, "Query parameter 'stream': this invocation cannot be answered as a stream; invoke the function with InvokeWithResponseStream (a streaming integration)")
         }
         let headers = [("Content-Type", StreamedConsume.contentType)] + (cors?.headers ?? [])
-        let output = HTTPIntegrationStream(responder: available, status: 200, headers: headers)
+        let output = HTTPIntegrationStream.deferred(responder: available, status: 200, headers: headers)
         defer { responder = output.responder }
         do {
             let summary = try StreamedConsume.run(options, clients: clients, deadline: deadline, stream: output, metrics: &metrics)

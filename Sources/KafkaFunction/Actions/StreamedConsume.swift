@@ -67,8 +67,8 @@ enum StreamedConsume {
     }
 }
 
-/// Where a streamed answer's chunks go: the Runtime API stream itself, or a wrapper that writes
-/// something before the first chunk (`HTTPIntegrationStream`).
+/// Where a streamed answer's chunks go: the Runtime API stream itself, or one opened at its first
+/// write (`DeferredStream`).
 protocol ChunkOutput: AnyObject {
     func write(_ bytes: [UInt8]) throws(ResponseStreamError)
 }
