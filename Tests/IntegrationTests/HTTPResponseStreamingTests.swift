@@ -93,7 +93,7 @@ import Testing
         }
         #expect(seen.count == partitions * perPartition, sourceLocation: sourceLocation)
         let summary = try #require(
-            try JSONSerialization.jsonObject(with: Data(lines.last ?? [])) as? [String: Any], sourceLocation: sourceLocation)
+            try JSONSerialization.jsonObject(with: lines.last ?? Data()) as? [String: Any], sourceLocation: sourceLocation)
         #expect(summary["action"] as? String == "consume", sourceLocation: sourceLocation)
         #expect(summary["count"] as? Int == partitions * perPartition, sourceLocation: sourceLocation)
         #expect(summary["end_of_partitions"] as? Bool == true, sourceLocation: sourceLocation)
