@@ -25,10 +25,7 @@ import Testing
                 cluster.process.stop()
                 throw error
             }
-            // "api gateway: http://127.0.0.1:PORT/ (WebSocket ...)"
-            let line = try emulator.process.waitForLine { $0.hasPrefix("api gateway: http://") }
-            let address = line.split(separator: " ")[2].split(separator: "/")[1]
-            gatewayPort = try #require(Int(address.split(separator: ":").last ?? ""))
+            gatewayPort = try HTTPResponseStreamingTests.gatewayPort(of: emulator)
         }
 
         func stop() {
@@ -36,6 +33,13 @@ import Testing
             cluster.process.closeStandardInput()
             cluster.process.stop()
         }
+    }
+
+    /// The local gateway's port, from its line "api gateway: http://127.0.0.1:PORT/ (WebSocket ...)".
+    static func gatewayPort(of emulator: EmulatorHarness) throws -> Int {
+        let line = try emulator.process.waitForLine { $0.hasPrefix("api gateway: http://") }
+        let address = line.split(separator: " ")[2].split(separator: "/")[1]
+        return try #require(Int(address.split(separator: ":").last ?? ""))
     }
 
     /// The records' values: "<partition>-<index>-" then letters, `valueBytes` long.
@@ -200,5 +204,39 @@ import Testing
         let (prelude, body) = try Self.splitPrelude(small.body)
         Self.expectStreamPrelude(prelude)
         try Self.expectAllRecords(body, partitions: 1, perPartition: 3, valueBytes: 20)
+    }
+
+    /// The gateway's side of the format, with the diagnostic bootstrap's `GET /diagnostic/http-stream`:
+    /// a prelude split over two chunks, cookies, an error after the first byte, a malformed prelude.
+    @Test func theGatewayReadsThePreludeAndClosesTheConnectionOnAnErrorAfterTheFirstByte() throws {
+        let emulator = try EmulatorHarness(
+            bootstrap: diagnosticBootstrap, environment: ["KAFKA_ENDPOINT": "127.0.0.1:9"], emulatorOptions: ["--api-gateway", "0"])
+        defer { emulator.stop() }
+        let port = try Self.gatewayPort(of: emulator)
+        func get(_ query: String) throws -> StreamingInvokeClient {
+            try StreamingInvokeClient(
+                port: port, request: "GET /diagnostic/http-stream?\(query) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        }
+
+        let whole = try get("chunks=3").readAll()
+        #expect(whole.status == 201)
+        #expect(whole.headers["x-probe"] == "yes")
+        #expect(whole.headers["set-cookie"] == "probe=1")
+        #expect(whole.headers["content-type"] == "text/plain")
+        #expect(whole.headers["transfer-encoding"] == "chunked")
+        #expect(whole.text == "line-0\nline-1\nline-2\nend\n")
+
+        // After the first byte an error closes the connection before the chunked body's end.
+        let failing = try get("chunks=2&errorType=Function.Probe")
+        #expect(try failing.readHead().status == 201)
+        var received: [UInt8] = []
+        #expect(throws: EmulatorHarnessError.self) {
+            while let chunk = try failing.readChunk() { received += chunk }
+        }
+        #expect(String(decoding: received, as: UTF8.self) == "line-0\nline-1\n")
+        #expect(emulator.waitForStandardError { $0.contains("function error (Function.Probe) after the first byte") })
+
+        let malformed = try get("prelude=bad").readAll()
+        #expect(malformed.status == 502)
     }
 }
