@@ -1,5 +1,4 @@
 import LambdaRuntime
-import Logging
 
 /// `GET /topics/{topic}/records?stream=true`: the records as JSON Lines (as a direct `"stream": true`
 /// consume sends them) inside a streamed HTTP answer (`HTTPIntegrationStream`).
