@@ -17,7 +17,8 @@ enum GatewayHTTPResult {
 }
 
 /// Sends gateway events through the emulator's Invoke API path, so they queue, time out and
-/// reach the bootstrap exactly as invocations posted to `/2015-03-31/functions/function/invocations` do.
+/// reach the bootstrap exactly as invocations posted to `/2015-03-31/functions/function/invocations`
+/// (WebSocket events) or `/2021-11-15/.../response-streaming-invocations` (HTTP requests) do.
 struct GatewayInvoker: Sendable {
     let emulator: Emulator
 
