@@ -81,10 +81,11 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
             let document = scanned.replacedRecords ? try EventDecoder.parse(event) : scanned.document
             do {
                 let request = try APIGatewayRequest.decode(document)
-                return APIGatewayRouter.handle(
+                return try APIGatewayRouter.handle(
                     request, clients: clients, limits: settings.callerLimits, sink: sink, deadline: deadline,
-                    traceID: traceID, cors: settings.cors, logger: context.logger, metrics: &metrics)
-            } catch {
+                    traceID: traceID, cors: settings.cors, logger: context.logger, metrics: &metrics,
+                    streaming: &streaming)
+            } catch let error as HTTPProblem {
                 metrics.errorType = "HTTP.\(error.status)"
                 return APIGatewayResponse.problem(error).serialized(cors: settings.cors)
             }
@@ -106,12 +107,15 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
             let generated = if case .generated = request.records { true } else { false }
             return try ProduceResult.render(outcome, perPartition: generated)
         case let .consume(options) where options.stream:
-            guard var responder = streaming else {
+            guard let responder = streaming else {
                 throw FunctionError.invalidEvent("Field 'stream': this invocation cannot be answered as a stream")
             }
-            let stream = try responder.openStream(contentType: StreamedConsume.contentType)
-            streaming = responder
-            return try StreamedConsume.run(options, clients: clients, deadline: deadline, stream: stream, metrics: &metrics)
+            // Opened with the first chunk: an error before it (a missing topic) is an ordinary function error.
+            let stream = DeferredStream(responder: responder, contentType: StreamedConsume.contentType)
+            defer { streaming = stream.responder }
+            let summary = try StreamedConsume.run(options, clients: clients, deadline: deadline, stream: stream, metrics: &metrics)
+            try stream.open()
+            return summary
         case let .consume(options):
             let answer = try ConsumeAction.run(options, clients: clients, deadline: deadline)
             metrics.recordsConsumed = answer.recordCount

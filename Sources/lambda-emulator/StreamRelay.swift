@@ -20,7 +20,7 @@ final class StreamRelay: @unchecked Sendable {
     private(set) var bytes = 0
     /// The buffered route's body, kept up to `EmulatorErrors.maxResponseBytes`.
     private(set) var buffered = ByteBuffer()
-    private var caller: (channel: Channel, keepAlive: Bool)?
+    private var caller: (any StreamRelayReceiver)?
     private var early: [ByteBuffer] = []
     private var ending: HTTPHeaders??
     private(set) var finished = false
@@ -34,12 +34,14 @@ final class StreamRelay: @unchecked Sendable {
 
     /// The caller's answer head was written on `channel`: send what arrived before, and the end if it came.
     func attach(_ channel: Channel, keepAlive: Bool) {
-        caller = (channel, keepAlive)
-        for chunk in early {
-            channel.write(HTTPServerResponsePart.body(.byteBuffer(chunk)), promise: nil)
-        }
+        attach(ChannelStreamReceiver(channel: channel, keepAlive: keepAlive))
+    }
+
+    /// `receiver` takes the chunks from now on: what arrived before, and the end if it came.
+    func attach(_ receiver: any StreamRelayReceiver) {
+        caller = receiver
+        receiver.receive(early)
         early = []
-        channel.flush()
         if let ending {
             self.ending = nil
             end(trailers: ending)
@@ -58,7 +60,7 @@ final class StreamRelay: @unchecked Sendable {
             return
         }
         if let caller {
-            caller.channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk)), promise: nil)
+            caller.receive([chunk])
         } else {
             early.append(chunk)
         }
@@ -86,10 +88,39 @@ final class StreamRelay: @unchecked Sendable {
     }
 
     private func end(trailers: HTTPHeaders?) {
-        guard let caller else { return }
-        let done = caller.channel.writeAndFlush(HTTPServerResponsePart.end(trailers))
-        if !caller.keepAlive {
-            done.whenComplete { _ in caller.channel.close(promise: nil) }
+        caller?.end(trailers: trailers)
+    }
+}
+
+/// Where a relay delivers a streamed answer; called on the emulator's event loop.
+protocol StreamRelayReceiver: AnyObject {
+    func receive(_ chunks: [ByteBuffer])
+    /// The stream ended; the trailers carry the function's error, if any.
+    func end(trailers: HTTPHeaders?)
+}
+
+/// The streaming Invoke route's caller: chunks and trailers as they are.
+final class ChannelStreamReceiver: StreamRelayReceiver {
+    private let channel: Channel
+    private let keepAlive: Bool
+
+    init(channel: Channel, keepAlive: Bool) {
+        self.channel = channel
+        self.keepAlive = keepAlive
+    }
+
+    func receive(_ chunks: [ByteBuffer]) {
+        for chunk in chunks {
+            channel.write(HTTPServerResponsePart.body(.byteBuffer(chunk)), promise: nil)
+        }
+        channel.flush()
+    }
+
+    func end(trailers: HTTPHeaders?) {
+        let done = channel.writeAndFlush(HTTPServerResponsePart.end(trailers))
+        if !keepAlive {
+            let channel = channel
+            done.whenComplete { _ in channel.close(promise: nil) }
         }
     }
 }

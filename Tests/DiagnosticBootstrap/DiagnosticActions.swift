@@ -22,6 +22,9 @@ struct DiagnosticActions<Wrapped: LambdaHandler & Sendable>: LambdaHandler, Send
     }
 
     mutating func handle(_ event: [UInt8], context: InvocationContext, responder: inout StreamingResponder) throws -> [UInt8] {
+        if let probe = GatewayStreamProbe.decode(event) {
+            return try probe.stream(responder: &responder)
+        }
         guard let request = DiagnosticRequest.decode(event) else {
             return try wrapped.handle(event, context: context, responder: &responder)
         }
@@ -97,6 +100,42 @@ struct DiagnosticActions<Wrapped: LambdaHandler & Sendable>: LambdaHandler, Send
         default:
             throw LambdaError(errorType: "Function.UnknownAction", errorMessage: "Unknown diagnostic action \(request.action)")
         }
+    }
+}
+
+/// An HTTP API event for `GET /diagnostic/http-stream` (through the local gateway): answers with a
+/// streamed HTTP integration response. Query: `prelude=bad` (no delimiter), `chunks`, `errorType`
+/// (an error after the chunks). The prelude is written in two pieces, the second with the first
+/// body bytes, so the gateway must reassemble it.
+private struct GatewayStreamProbe: Decodable {
+    var rawPath: String
+    var queryStringParameters: [String: String]?
+
+    static func decode(_ event: [UInt8]) -> GatewayStreamProbe? {
+        guard let probe = try? JSONDecoder().decode(GatewayStreamProbe.self, from: Data(event)),
+              probe.rawPath == "/diagnostic/http-stream"
+        else { return nil }
+        return probe
+    }
+
+    func stream(responder: inout StreamingResponder) throws -> [UInt8] {
+        let query = queryStringParameters ?? [:]
+        let stream = try responder.openStream(contentType: "application/vnd.awslambda.http-integration-response")
+        if query["prelude"] == "bad" {
+            try stream.write(Array("no prelude here\n".utf8))
+            return []
+        }
+        let prelude = #"{"statusCode":201,"headers":{"Content-Type":"text/plain","X-Probe":"yes"},"cookies":["probe=1"]}"#
+        let split = prelude.utf8.count / 2
+        try stream.write(Array(prelude.utf8.prefix(split)))
+        try stream.write(Array(prelude.utf8.dropFirst(split)) + [UInt8](repeating: 0, count: 8) + Array("line-0\n".utf8))
+        for index in 1..<max(1, Int(query["chunks"] ?? "3") ?? 3) {
+            try stream.write(Array("line-\(index)\n".utf8))
+        }
+        if let errorType = query["errorType"] {
+            throw LambdaError(errorType: errorType, errorMessage: "failed after the first byte")
+        }
+        return Array("end\n".utf8)
     }
 }
 

@@ -26,7 +26,16 @@ public final class StreamingInvokeClient {
     private var buffer: [UInt8] = []
 
     /// Connects to `127.0.0.1:port` and sends the invoke request.
-    public init(port: Int, event: String, headers: [String: String] = [:]) throws {
+    public convenience init(port: Int, event: String, headers: [String: String] = [:]) throws {
+        var head = "POST /2021-11-15/functions/function/response-streaming-invocations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        head += "Content-Length: \(event.utf8.count)\r\nConnection: close\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        head += "\r\n"
+        try self.init(port: port, request: head + event)
+    }
+
+    /// Connects to `127.0.0.1:port` and sends `request`, a whole HTTP/1.1 request (for example a GET to the local gateway).
+    public init(port: Int, request text: String) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw EmulatorHarnessError("socket failed") }
         var address = sockaddr_in()
@@ -40,11 +49,7 @@ public final class StreamingInvokeClient {
             close(descriptor)
             throw EmulatorHarnessError("cannot connect to the emulator on \(port)")
         }
-        var head = "POST /2021-11-15/functions/function/response-streaming-invocations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        head += "Content-Length: \(event.utf8.count)\r\nConnection: close\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        head += "\r\n"
-        let request = Array((head + event).utf8)
+        let request = Array(text.utf8)
         var offset = 0
         while offset < request.count {
             let sent = request.withUnsafeBytes { buffer -> Int in

@@ -1,11 +1,13 @@
 import Kafka
+import LambdaRuntime
 import Logging
 import PostgresSink
 
 /// The REST routes, shaped after the Kafka REST proxy v2 where it has an equivalent:
 ///
 ///     POST /topics/{topic}           produce a REST-proxy v2 body {"records":[...]} to an existing topic
-///     GET  /topics/{topic}/records   consume (query: from, partition, group_id, max_records, timeout_ms)
+///     GET  /topics/{topic}/records   consume (query: from, partition, group_id, max_records, timeout_ms,
+///                                    stream=true for a streamed JSON Lines answer: StreamedHTTPConsume)
 ///     GET  /topics/{topic}/offsets   earliest and latest offsets
 ///     GET  /topics                   topic names
 ///     GET  /topics/{topic}/rows      rows the PostgreSQL sink stored (query: key, limit, after_offset)
@@ -18,8 +20,8 @@ enum APIGatewayRouter {
     static func handle(
         _ request: APIGatewayRequest, clients: KafkaClients, limits: CallerLimits, sink: PostgresSink? = nil,
         deadline: ContinuousClock.Instant, traceID: String?, cors: CORSPolicy?, logger: Logger,
-        metrics: inout InvocationMetrics
-    ) -> [UInt8] {
+        metrics: inout InvocationMetrics, streaming: inout StreamingResponder?
+    ) throws -> [UInt8] {
         let response: APIGatewayResponse
         do {
             let route = try resolve(request)
@@ -28,14 +30,20 @@ enum APIGatewayRouter {
             metrics.topic = route.topic
             let started = ContinuousClock.now
             defer { if route.usesKafka { metrics.kafkaLatency = ContinuousClock.now - started } }
+            if case let .consume(options) = route, options.stream {
+                // After the first byte an error can only end the stream: it leaves here, for the trailers.
+                return try StreamedHTTPConsume.run(
+                    options, clients: clients, deadline: deadline, responder: &streaming, cors: cors, metrics: &metrics
+                ).get()
+            }
             if case let .rows(query) = route {
                 response = try SinkRowsRoute.handle(query, sink: sink)
             } else {
                 response = try execute(
                     route, clients: clients, deadline: deadline, traceID: traceID, logger: logger, metrics: &metrics)
             }
-        } catch {
-            response = .problem(error.forAPICaller { logger.error("\($0)") })
+        } catch let problem as HTTPProblem {
+            response = .problem(problem.forAPICaller { logger.error("\($0)") })
         }
         if response.status >= 400 {
             metrics.errorType = "HTTP.\(response.status)"
@@ -108,16 +116,24 @@ enum APIGatewayRouter {
                 metrics.bytesConsumed = answer.recordBytes
                 return .json(200, answer.body)
             }
-        } catch let error as FunctionError where error.kind == .topicNotFound {
-            throw HTTPProblem.topicNotFound
-        } catch let error as FunctionError {
-            throw HTTPProblem(status(for: error), error.errorMessage)
-        } catch let error as KafkaError {
-            throw HTTPProblem(error.isTimeout ? 504 : 502, "Kafka failed: \(error.name): \(error.message)")
-        } catch let error as HTTPProblem {
-            throw error
         } catch {
-            throw HTTPProblem(500, "Internal error: \(error)")
+            throw problem(for: error)
+        }
+    }
+
+    /// How a failure of a route reads to the API caller (before `forAPICaller` hides server details).
+    static func problem(for error: any Error) -> HTTPProblem {
+        switch error {
+        case let error as FunctionError where error.kind == .topicNotFound:
+            HTTPProblem.topicNotFound
+        case let error as FunctionError:
+            HTTPProblem(status(for: error), error.errorMessage)
+        case let error as KafkaError:
+            HTTPProblem(error.isTimeout ? 504 : 502, "Kafka failed: \(error.name): \(error.message)")
+        case let error as HTTPProblem:
+            error
+        default:
+            HTTPProblem(500, "Internal error: \(error)")
         }
     }
 
@@ -147,6 +163,13 @@ enum APIGatewayRouter {
     private static func consumeOptions(_ query: [String: String], topic: String) throws(FunctionError) -> ConsumeOptions {
         var members: [(key: String, value: JSONValue)] = [("topic", .string(topic))]
         for (name, text) in query.sorted(by: { $0.key < $1.key }) {
+            if name == "stream" {
+                guard text == "true" || text == "false" else {
+                    throw .invalidEvent("Query parameter 'stream' must be true or false, got '\(text.truncatedForMessage)'")
+                }
+                members.append((name, .bool(text == "true")))
+                continue
+            }
             let isInteger = !text.isEmpty && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
             members.append((name, isInteger ? .number(text) : .string(text)))
         }

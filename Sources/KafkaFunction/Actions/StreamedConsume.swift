@@ -15,7 +15,7 @@ enum StreamedConsume {
 
     /// Streams the records and returns the summary line, which the runtime sends as the last chunk.
     static func run(
-        _ options: ConsumeOptions, clients: KafkaClients, deadline: ContinuousClock.Instant, stream: ResponseStream,
+        _ options: ConsumeOptions, clients: KafkaClients, deadline: ContinuousClock.Instant, stream: any ChunkOutput,
         metrics: inout InvocationMetrics
     ) throws -> [UInt8] {
         let started = ContinuousClock.now
@@ -66,3 +66,11 @@ enum StreamedConsume {
         return summary.bytes
     }
 }
+
+/// Where a streamed answer's chunks go: the Runtime API stream itself, or one opened at its first
+/// write (`DeferredStream`).
+protocol ChunkOutput: AnyObject {
+    func write(_ bytes: [UInt8]) throws(ResponseStreamError)
+}
+
+extension ResponseStream: ChunkOutput {}

@@ -72,12 +72,17 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         let event = GatewayEvents.http(requestHead, body: body, host: connection.host, sourceIP: connection.sourceIP)
-        invoker.invoke(event, on: channel.eventLoop).whenSuccess { result in
+        let label = "\(requestHead.method.rawValue) \(path)"
+        invoker.invokeHTTP(event, on: channel.eventLoop) { contentType in
+            GatewayStreamReceiver(channel: channel, version: version, keepAlive: keepAlive, contentType: contentType, label: label)
+        }.whenSuccess { result in
             let answer: ProxyAnswer
             switch result {
-            case .answered(let buffer):
+            case .streamed:
+                return
+            case .buffered(.answered(let buffer)):
                 answer = ProxyAnswer(buffer)
-            case .failed(let reason):
+            case .buffered(.failed(let reason)):
                 log("api gateway: \(requestHead.method.rawValue) \(path): \(reason)")
                 answer = ProxyAnswer(statusCode: 500, headers: Self.jsonType, cookies: [], body: Array(#"{"message":"Internal Server Error"}"#.utf8))
             }
@@ -87,7 +92,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     static let jsonType = [("Content-Type", "application/json")]
 
-    private static func write(_ answer: ProxyAnswer, to channel: Channel, version: HTTPVersion, keepAlive: Bool) {
+    static func write(_ answer: ProxyAnswer, to channel: Channel, version: HTTPVersion, keepAlive: Bool) {
         var headers = HTTPHeaders(answer.headers)
         for cookie in answer.cookies { headers.add(name: "Set-Cookie", value: cookie) }
         let body = answer.body ?? []

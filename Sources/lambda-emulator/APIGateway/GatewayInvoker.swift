@@ -9,31 +9,68 @@ enum GatewayInvocationResult {
     case failed(reason: String)
 }
 
+/// What the function answered an HTTP request invoked as a streaming integration.
+enum GatewayHTTPResult {
+    case buffered(GatewayInvocationResult)
+    /// The function streamed its answer; the receiver `invokeHTTP` was given took it.
+    case streamed
+}
+
 /// Sends gateway events through the emulator's Invoke API path, so they queue, time out and
-/// reach the bootstrap exactly as invocations posted to `/2015-03-31/functions/function/invocations` do.
+/// reach the bootstrap exactly as invocations posted to `/2015-03-31/functions/function/invocations`
+/// (WebSocket events) or `/2021-11-15/.../response-streaming-invocations` (HTTP requests) do.
 struct GatewayInvoker: Sendable {
     let emulator: Emulator
 
     func invoke(_ event: [String: Any], on loop: EventLoop) -> EventLoopFuture<GatewayInvocationResult> {
+        invoke(event, on: loop, streamingTo: nil).map { result in
+            if case .buffered(let answer) = result { return answer }
+            return .failed(reason: "the function streamed an answer to a buffered invocation")
+        }
+    }
+
+    /// Invokes as API Gateway's streaming Lambda proxy integration does (InvokeWithResponseStream): a
+    /// buffered answer is `.buffered`; a streamed one goes to the receiver `makeReceiver` makes from
+    /// the stream's content type (called on the emulator's event loop) and the result is `.streamed`.
+    func invokeHTTP(
+        _ event: [String: Any], on loop: EventLoop,
+        streamingTo makeReceiver: @escaping @Sendable (_ contentType: String?) -> any StreamRelayReceiver
+    ) -> EventLoopFuture<GatewayHTTPResult> {
+        invoke(event, on: loop, streamingTo: makeReceiver)
+    }
+
+    private func invoke(
+        _ event: [String: Any], on loop: EventLoop,
+        streamingTo makeReceiver: (@Sendable (_ contentType: String?) -> any StreamRelayReceiver)?
+    ) -> EventLoopFuture<GatewayHTTPResult> {
         let payload: Data
         do {
             payload = try JSONSerialization.data(withJSONObject: event, options: [.withoutEscapingSlashes])
         } catch {
-            return loop.makeSucceededFuture(.failed(reason: "the event could not be encoded: \(error)"))
+            return loop.makeSucceededFuture(.buffered(.failed(reason: "the event could not be encoded: \(error)")))
         }
+        let streaming = makeReceiver != nil
+        let path = streaming
+            ? "/2021-11-15/functions/function/response-streaming-invocations"
+            : "/2015-03-31/functions/function/invocations"
         let request = EmulatorRequest(
-            head: HTTPRequestHead(version: .http1_1, method: .POST, uri: "/2015-03-31/functions/function/invocations"),
+            head: HTTPRequestHead(version: .http1_1, method: .POST, uri: path),
             body: ByteBuffer(bytes: payload), bodyExceededLimit: false)
         let emulator = emulator
-        return emulator.loop.flatSubmit { emulator.invoke(request) }
-            .map { response -> GatewayInvocationResult in
+        return emulator.loop.flatSubmit { emulator.invoke(request, streaming: streaming) }
+            .map { response -> GatewayHTTPResult in
+                if let relay = response.stream, let makeReceiver {
+                    // On the emulator's loop, where the relay lives.
+                    relay.attach(makeReceiver(response.headers.first(name: "Content-Type")))
+                    return .streamed
+                }
                 guard response.status == .ok else {
-                    return .failed(reason: "the emulator answered \(response.status.code)")
+                    return .buffered(.failed(reason: "the emulator answered \(response.status.code)"))
                 }
                 if let kind = response.headers.first(name: "X-Amz-Function-Error") {
-                    return .failed(reason: "function error (\(kind)): \(String(buffer: response.body).prefix(300))")
+                    return .buffered(.failed(reason: "function error (\(kind)): \(String(buffer: response.body).prefix(300))"))
                 }
-                return .answered(response.body)
+                return .buffered(.answered(response.body))
             }
             .hop(to: loop)
     }
