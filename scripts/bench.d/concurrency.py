@@ -93,11 +93,11 @@ class Setup:
         if shared:
             environment["AWS_LAMBDA_MAX_CONCURRENCY"] = str(level)
             self.emulators.append(Emulator(*binaries, environment, os.path.join(workdir, f"shared-{level}.log")))
-            self.clients = [EmulatorClient(self.emulators[0].port) for _ in range(level)]
+            self.clients = [EmulatorClient(self.emulators[0].port, self.emulators[0].runtime_api_port) for _ in range(level)]
         else:
             for index in range(level):
                 self.emulators.append(Emulator(*binaries, environment, os.path.join(workdir, f"single-{level}-{index}.log")))
-            self.clients = [EmulatorClient(emulator.port) for emulator in self.emulators]
+            self.clients = [EmulatorClient(emulator.port, emulator.runtime_api_port) for emulator in self.emulators]
         self.rates, self.latencies = [], []
 
     def run(self, seconds, event):
@@ -154,7 +154,7 @@ def streamed_consume(bin_dir, cluster, workdir, runs=3):
     emulator = Emulator(os.path.join(bin_dir, "lambda-emulator"), [os.path.join(bin_dir, "bootstrap")],
                         environment, os.path.join(workdir, "stream.log"))
     try:
-        client = EmulatorClient(emulator.port)
+        client = EmulatorClient(emulator.port, emulator.runtime_api_port)
         for partition in range(8):
             records = [{"value": f"{partition}-{index}-" + "v" * (100 * 1024 - 12), "partition": partition} for index in range(25)]
             client.invoke_ok({"action": "produce", "topic": topic, "records": records})
