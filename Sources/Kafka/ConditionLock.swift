@@ -6,37 +6,26 @@ import Musl
 import Darwin
 #endif
 
-/// A pthread mutex with a condition variable: for threads that wait for work another thread does
-/// (`Synchronization.Mutex` has no condition).
+/// A pthread mutex whose holders may wait on conditions (`Synchronization.Mutex` has none): for
+/// threads that wait for work another thread does.
 final class ConditionLock: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
     init() {
         pthread_mutex_init(mutex, nil)
-        var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(condition, &attributes)
-        pthread_condattr_destroy(&attributes)
     }
 
     deinit {
-        pthread_cond_destroy(condition)
         pthread_mutex_destroy(mutex)
-        condition.deallocate()
         mutex.deallocate()
     }
 
     func lock() { pthread_mutex_lock(mutex) }
     func unlock() { pthread_mutex_unlock(mutex) }
 
-    /// Wakes every thread in `wait`. Call with the lock held.
-    func broadcast() { pthread_cond_broadcast(condition) }
-
-    /// Releases the lock until `broadcast` or `deadline`, then takes it again. Call with the lock
-    /// held; wakeups may be spurious, so callers check their condition again.
-    func wait(until deadline: ContinuousClock.Instant) {
+    /// Releases the lock until `condition` is signalled or `deadline` passes, then takes it again.
+    /// Call with the lock held; wakeups may be spurious, so callers check their state again.
+    func wait(on condition: Condition, until deadline: ContinuousClock.Instant) {
         let remaining = deadline - ContinuousClock.now
         guard remaining > .zero else { return }
         let (seconds, attoseconds) = remaining.components
@@ -46,7 +35,7 @@ final class ConditionLock: @unchecked Sendable {
         var end = timespec()
         end.tv_sec = now.tv_sec + Int(min(seconds, 86_400) + nanoseconds / 1_000_000_000)
         end.tv_nsec = Int(nanoseconds % 1_000_000_000)
-        pthread_cond_timedwait(condition, mutex, &end)
+        pthread_cond_timedwait(condition.pointer, mutex, &end)
     }
 
     func withLock<R>(_ body: () throws -> R) rethrows -> R {
@@ -54,4 +43,27 @@ final class ConditionLock: @unchecked Sendable {
         defer { unlock() }
         return try body()
     }
+}
+
+/// A condition variable (monotonic clock) to wait on with a `ConditionLock` held.
+final class Condition: @unchecked Sendable {
+    fileprivate let pointer = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    init() {
+        var attributes = pthread_condattr_t()
+        pthread_condattr_init(&attributes)
+        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+        pthread_cond_init(pointer, &attributes)
+        pthread_condattr_destroy(&attributes)
+    }
+
+    deinit {
+        pthread_cond_destroy(pointer)
+        pointer.deallocate()
+    }
+
+    /// Wakes one waiting thread. Call with the lock held.
+    func signal() { pthread_cond_signal(pointer) }
+    /// Wakes every waiting thread. Call with the lock held.
+    func broadcast() { pthread_cond_broadcast(pointer) }
 }

@@ -7,6 +7,11 @@ import Logging
 final class PendingCall: @unchecked Sendable {
     fileprivate(set) var batch: DeliveryBatch
     var generation: UInt32 { batch.generation }
+    /// Waiting for its reports while another call polls: woken alone when they are all in, or
+    /// when the poller role is free (no herd of waiters woken by each report).
+    fileprivate var isWaiting = false
+    /// Made only when the call waits (never for a call alone in flight).
+    fileprivate var wakeup: Condition?
 
     fileprivate init(count: Int, generation: UInt32) {
         batch = DeliveryBatch(count: count, generation: generation)
@@ -19,7 +24,7 @@ final class PendingCall: @unchecked Sendable {
 /// Reports come through a callback on the thread that polls (`rd_kafka_flush`/`rd_kafka_poll`),
 /// into that thread's sink. One waiting call at a time is the poller: it flushes, then gives each
 /// collected report to the call its generation tag names and wakes the others, which wait on a
-/// condition; the role then goes to whichever call still waits. A call alone in flight flushes
+/// condition of its own; the role then goes to a call that still waits. A call alone in flight flushes
 /// until the queue is empty, as a single call always did (the fastest path). With others in
 /// flight the callback yields after a report, so the flush returns and every report reaches its
 /// call as soon as it is in: a flush would otherwise wait for everyone's records.
@@ -38,6 +43,10 @@ final class DeliveryRouter: @unchecked Sendable {
     private var generation: UInt32 = 0
     private var polling = false
     private var purging = false
+    /// Signalled when a purge ends (calls wait to begin) and after each hand-out of reports
+    /// (calls wait for room in the local queue).
+    private let purgeEnded = Condition()
+    private let reportsHandedOut = Condition()
     private var topics: [String: OpaquePointer] = [:]
 
     private static let maximumCachedTopics = 64
@@ -59,7 +68,7 @@ final class DeliveryRouter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         // A purge is handle-wide: a record produced during it would be purged too.
-        while purging { lock.wait(until: .now + .seconds(1)) }
+        while purging { lock.wait(on: purgeEnded, until: .now + .seconds(1)) }
         repeat {
             generation = generation == .max ? 1 : generation + 1
         } while calls[generation] != nil || abandoned[generation] != nil
@@ -100,19 +109,27 @@ final class DeliveryRouter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !polling else {
-            if timeoutMs > 0 { lock.wait(until: .now + .milliseconds(timeoutMs)) }
+            if timeoutMs > 0 { lock.wait(on: reportsHandedOut, until: .now + .milliseconds(timeoutMs)) }
             return
         }
         poll(yielding: false) { rd_kafka_poll(handle, timeoutMs) }
+        handPollingOn()
     }
 
     /// Returns when every record of `call` is reported or `deadline` has passed.
     func wait(for call: PendingCall, until deadline: ContinuousClock.Instant) {
         lock.lock()
         defer { lock.unlock() }
+        call.isWaiting = true
+        defer {
+            call.isWaiting = false
+            handPollingOn()
+        }
         while call.batch.pending > 0 && !deadline.hasPassed {
             if polling {
-                lock.wait(until: deadline)
+                let wakeup = call.wakeup ?? Condition()
+                call.wakeup = wakeup
+                lock.wait(on: wakeup, until: deadline)
                 continue
             }
             // Flushing sends what is queued at once instead of after `linger.ms` (callers wait for
@@ -153,7 +170,17 @@ final class DeliveryRouter: @unchecked Sendable {
         } while call.batch.pending > 0 && !deadline.hasPassed
         call.batch.failPending(DeliveryBatch.unreported)
         purging = false
-        lock.broadcast()
+        purgeEnded.broadcast()
+    }
+
+    /// With the lock held, once a poller has left: wakes a call still waiting for reports, which
+    /// takes the role.
+    private func handPollingOn() {
+        guard !polling else { return }
+        for call in calls.values where call.isWaiting && call.batch.pending > 0 {
+            call.wakeup?.signal()
+            return
+        }
     }
 
     /// Takes the poller role for `operation`, which serves reports into the sink, then hands them
@@ -175,7 +202,12 @@ final class DeliveryRouter: @unchecked Sendable {
         lock.lock()
         dispatch()
         polling = false
-        lock.broadcast()
+        reportsHandedOut.broadcast()
+    }
+
+    private func record(_ item: cshim_delivery_t, for call: PendingCall) {
+        call.batch.record(item)
+        if call.batch.pending == 0 && call.isWaiting { call.wakeup?.signal() }
     }
 
     private func dispatch() {
@@ -185,9 +217,9 @@ final class DeliveryRouter: @unchecked Sendable {
             for item in UnsafeBufferPointer(start: items, count: collected.count) {
                 let tag = UInt32(truncatingIfNeeded: UInt(bitPattern: item.opaque) >> 32)
                 if let call = last, call.generation == tag {
-                    call.batch.record(item)
+                    record(item, for: call)
                 } else if let call = calls[tag] {
-                    call.batch.record(item)
+                    record(item, for: call)
                     last = call
                 } else if let left = abandoned[tag] {
                     // A call that gave up: its report only ends the wait for it.

@@ -5,7 +5,10 @@ would run them. Figures: invocations per second, median and p99 latency seen by 
 peak RSS of the function process(es) and their TCP connections to the brokers.
 Then a streamed consume of about 20 MB (time to the first record, MB/s to the last).
 
-    scripts/bench.d/concurrency.py --bin .build/release [--seconds 4] [--rounds 5] [--levels 1,4,16]
+    scripts/bench.d/concurrency.py --bin .build/release [--seconds 4] [--rounds 5] [--levels 1,4,16] [--rtt-ms 0]
+
+--rtt-ms sets the mock brokers' round trip (`rtt <broker> <ms>`), as a real cluster has one: on
+loopback an acknowledgement takes a fraction of a millisecond, in a region a few milliseconds.
 
 Not run by CI. Every invocation is a plain Invoke API call through the emulator, carrying its
 record in the event, as a user's call would. Results go to docs/concurrency.md by hand.
@@ -182,12 +185,17 @@ def main():
     parser.add_argument("--seconds", type=float, default=4, help="per round and layout")
     parser.add_argument("--levels", default="1,4,16")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rtt-ms", type=int, default=0, help="round trip of every mock broker")
     arguments = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="bench-concurrency-")
     cluster = LocalCluster(os.path.join(arguments.bin, "kafka-local-cluster"), [TOPIC], PARTITIONS,
                            os.path.join(workdir, "cluster.log"))
     rows = []
     try:
+        for broker in (1, 2, 3) if arguments.rtt_ms else ():
+            cluster.process.stdin.write(f"rtt {broker} {arguments.rtt_ms}\n".encode())
+            cluster.process.stdin.flush()
+            cluster.process.stdout.readline()
         for level in [int(text) for text in arguments.levels.split(",")]:
             for row in measure(arguments.bin, cluster, level, arguments.seconds, arguments.rounds, workdir):
                 rows.append(row)
