@@ -10,10 +10,15 @@ const void *cshim_rd_kafka_empty_bytes(void) {
 static _Thread_local cshim_delivery_sink_t *active_sink = NULL;
 
 static void collect_delivery(rd_kafka_t *rk, const rd_kafka_message_t *message, void *opaque) {
-    (void)rk;
     (void)opaque;
     cshim_delivery_sink_t *sink = active_sink;
     if (sink == NULL) return;
+    if (__atomic_load_n(&sink->yield_on_report, __ATOMIC_RELAXED)) {
+        /* Checked after this callback returns: the poll or flush returns to its caller, which
+           hands the reports on to the threads waiting for them. */
+        sink->yielded = 1;
+        rd_kafka_yield(rk);
+    }
     if (sink->count == sink->capacity) {
         size_t capacity = sink->capacity ? sink->capacity * 2 : 256;
         cshim_delivery_t *grown = realloc(sink->items, capacity * sizeof(cshim_delivery_t));
@@ -39,6 +44,10 @@ void cshim_rd_kafka_conf_collect_deliveries(rd_kafka_conf_t *conf) {
 
 void cshim_delivery_sink_activate(cshim_delivery_sink_t *sink) {
     active_sink = sink;
+}
+
+void cshim_delivery_sink_set_yield(cshim_delivery_sink_t *sink, int yield) {
+    __atomic_store_n(&sink->yield_on_report, yield, __ATOMIC_RELAXED);
 }
 
 void cshim_delivery_sink_release(cshim_delivery_sink_t *sink) {

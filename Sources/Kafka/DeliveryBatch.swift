@@ -13,6 +13,10 @@ struct DeliveryBatch {
 
     /// What a record that is never settled reports; `settled` tells it apart from a real outcome.
     static let unreported = KafkaError.timedOut("not acknowledged before the deadline; no report from librdkafka")
+    /// What a record reports when its call gives up while other calls are in flight: the records
+    /// are not purged (a purge is producer-wide), so the broker may still write them later.
+    static let abandoned = KafkaError.timedOut(
+        "not acknowledged before the deadline (left in flight, not purged, as other calls were sending: the broker may still write it)")
 
     init(count: Int, generation: UInt32) {
         reports = (0..<count).map { DeliveryReport(index: $0, outcome: .failed(Self.unreported)) }

@@ -2,20 +2,13 @@ import CRdKafka
 import CRdKafkaShim
 import Logging
 
-/// One native producer and its delivery reports. Used by one thread at a time: `KafkaProducer`
-/// holds its lock for a whole `send`, so concurrent runtime loops take turns (each call's reports
-/// then never mix with another's).
-///
-/// Reports arrive through a callback served by `rd_kafka_poll`/`rd_kafka_flush` on the calling
-/// thread, so a flush returns as soon as the last acknowledgement is in: no fixed waits.
+/// One native producer. Calls may use it from several threads at once: each registers with the
+/// router, produces its records without a session-wide lock, then waits while the router hands
+/// each delivery report to the call that sent the record (see `DeliveryRouter`).
 final class ProducerSession: @unchecked Sendable {
     let client: NativeClient
     private let logger: Logger
-    /// Tags each call's messages so a report that arrives after its call gave up is ignored.
-    private var generation: UInt32 = 0
-    private var sink = cshim_delivery_sink_t()
-    /// Topic handles kept across calls: a warm call looks nothing up.
-    private var topics: [String: OpaquePointer] = [:]
+    private let router: DeliveryRouter
 
     private static let closeTimeoutMs: Int32 = 2000
     /// The end of a call's time kept for purging what is still unacknowledged and collecting the
@@ -24,7 +17,6 @@ final class ProducerSession: @unchecked Sendable {
     /// While producing many records, reports already in are collected every so often, which frees
     /// librdkafka's copies of delivered records early.
     private static let pollEvery = 1024
-    private static let maximumCachedTopics = 64
 
     init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
         let native = try configuration.makeNativeConfiguration(role: .producer)
@@ -33,16 +25,17 @@ final class ProducerSession: @unchecked Sendable {
         }
         self.client = try NativeClient(type: RD_KAFKA_PRODUCER, configuration: native, logger: logger)
         self.logger = logger
+        self.router = DeliveryRouter(handle: client.handle, logger: logger)
     }
 
+    /// Only once no call is in flight (`KafkaProducer` holds a session for each call).
     deinit {
         if rd_kafka_flush(client.handle, Self.closeTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR {
             logger.warning("Kafka producer closed with records still undelivered; purging them")
             rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
             rd_kafka_poll(client.handle, 0)
         }
-        for handle in topics.values { rd_kafka_topic_destroy(handle) }
-        cshim_delivery_sink_release(&sink)
+        router.destroyTopicHandles()
         // `client` is released next, which destroys the handle.
     }
 
@@ -81,70 +74,36 @@ final class ProducerSession: @unchecked Sendable {
         topic: String, count: Int, deadline: ContinuousClock.Instant,
         produceRecord: (Int, OpaquePointer, UnsafeMutableRawPointer?) -> rd_kafka_resp_err_t
     ) -> [DeliveryReport] {
-        generation = generation == .max ? 1 : generation + 1
-        var batch = DeliveryBatch(count: count, generation: generation)
         guard count > 0 else { return [] }
-        guard let topicHandle = topicHandle(topic) else {
+        // Registered before its first record: another call's thread may collect its reports.
+        let call = router.begin(count: count)
+        guard let topicHandle = router.topicHandle(topic) else {
             let error = KafkaError(code: rd_kafka_last_error(), message: "invalid topic name '\(topic)'")
-            for index in 0..<count { batch.fail(index, error) }
-            return batch.reports
+            router.fail(call, 0..<count, error)
+            return router.finish(call, by: deadline)
         }
         let acknowledgementDeadline = deadline - Self.purgeReserve
 
         var index = 0
         while index < count {
-            let code = produceRecord(index, topicHandle, DeliveryBatch.opaque(generation: generation, index: index))
+            let code = produceRecord(index, topicHandle, DeliveryBatch.opaque(generation: call.generation, index: index))
             switch code {
             case RD_KAFKA_RESP_ERR_NO_ERROR:
                 index += 1
-                if index % Self.pollEvery == 0 { serveReports(into: &batch, timeoutMs: 0) }
+                if index % Self.pollEvery == 0 { router.serve(call, timeoutMs: 0) }
             case RD_KAFKA_RESP_ERR__QUEUE_FULL where !acknowledgementDeadline.hasPassed:
-                serveReports(into: &batch, timeoutMs: min(100, acknowledgementDeadline.remainingMilliseconds()))
+                router.serve(call, timeoutMs: min(100, acknowledgementDeadline.remainingMilliseconds()))
             case RD_KAFKA_RESP_ERR__QUEUE_FULL:
                 let error = KafkaError.timedOut("not sent before the deadline: the local producer queue stayed full")
-                for remaining in index..<count { batch.fail(remaining, error) }
+                router.fail(call, index..<count, error)
                 index = count
             default:
-                batch.fail(index, KafkaError(code: code))
+                router.fail(call, index..<(index + 1), KafkaError(code: code))
                 index += 1
             }
         }
-
-        if batch.pending > 0 && !acknowledgementDeadline.hasPassed {
-            // Flushing sends what is queued at once instead of after `linger.ms` (the caller waits for
-            // every acknowledgement, so lingering would only add latency) and, with reports delivered by
-            // callback, returns as soon as the last one is in.
-            cshim_delivery_sink_activate(&sink)
-            _ = rd_kafka_flush(client.handle, acknowledgementDeadline.remainingMilliseconds())
-            cshim_delivery_sink_activate(nil)
-            collect(into: &batch)
-        }
-        if batch.pending > 0 {
-            giveUp(on: &batch, by: deadline)
-        }
-        return batch.reports
-    }
-
-    private func topicHandle(_ name: String) -> OpaquePointer? {
-        if let cached = topics[name] { return cached }
-        if topics.count >= Self.maximumCachedTopics {
-            for handle in topics.values { rd_kafka_topic_destroy(handle) }
-            topics.removeAll()
-        }
-        guard let handle = rd_kafka_topic_new(client.handle, name, nil) else { return nil }
-        topics[name] = handle
-        return handle
-    }
-
-    /// Purges what is still unacknowledged and collects the purge reports until `deadline`.
-    private func giveUp(on batch: inout DeliveryBatch, by deadline: ContinuousClock.Instant) {
-        logger.warning("Kafka delivery deadline passed; purging unacknowledged records", metadata: ["records": "\(batch.pending)"])
-        batch.purging = true
-        rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
-        repeat {
-            serveReports(into: &batch, timeoutMs: min(10, deadline.remainingMilliseconds()))
-        } while batch.pending > 0 && !deadline.hasPassed
-        batch.failPending(DeliveryBatch.unreported)
+        router.wait(for: call, until: acknowledgementDeadline)
+        return router.finish(call, by: deadline)
     }
 
     private func produce(
@@ -197,27 +156,6 @@ final class ProducerSession: @unchecked Sendable {
             }
         }
         return list
-    }
-
-    /// Waits up to `timeoutMs` for the next report and collects what is in.
-    private func serveReports(into batch: inout DeliveryBatch, timeoutMs: Int32) {
-        cshim_delivery_sink_activate(&sink)
-        rd_kafka_poll(client.handle, timeoutMs)
-        cshim_delivery_sink_activate(nil)
-        collect(into: &batch)
-    }
-
-    private func collect(into batch: inout DeliveryBatch) {
-        if let items = sink.items {
-            for item in UnsafeBufferPointer(start: items, count: sink.count) { batch.record(item) }
-        }
-        sink.count = 0
-        if sink.dropped > 0 {
-            logger.error("Kafka delivery reports lost for lack of memory", metadata: ["reports": "\(sink.dropped)"])
-            sink.dropped = 0
-        }
-        // A large batch's report storage is not kept for the small calls after it.
-        if sink.capacity > 65536 { cshim_delivery_sink_release(&sink) }
     }
 }
 

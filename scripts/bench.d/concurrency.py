@@ -5,7 +5,10 @@ would run them. Figures: invocations per second, median and p99 latency seen by 
 peak RSS of the function process(es) and their TCP connections to the brokers.
 Then a streamed consume of about 20 MB (time to the first record, MB/s to the last).
 
-    scripts/bench.d/concurrency.py --bin .build/release [--seconds 4] [--rounds 5] [--levels 1,4,16]
+    scripts/bench.d/concurrency.py --bin .build/release [--seconds 4] [--rounds 5] [--levels 1,4,16] [--rtt-ms 0]
+
+--rtt-ms sets the mock brokers' round trip (`rtt <broker> <ms>`), as a real cluster has one: on
+loopback an acknowledgement takes a fraction of a millisecond, in a region a few milliseconds.
 
 Not run by CI. Every invocation is a plain Invoke API call through the emulator, carrying its
 record in the event, as a user's call would. Results go to docs/concurrency.md by hand.
@@ -93,11 +96,11 @@ class Setup:
         if shared:
             environment["AWS_LAMBDA_MAX_CONCURRENCY"] = str(level)
             self.emulators.append(Emulator(*binaries, environment, os.path.join(workdir, f"shared-{level}.log")))
-            self.clients = [EmulatorClient(self.emulators[0].port) for _ in range(level)]
+            self.clients = [EmulatorClient(self.emulators[0].port, self.emulators[0].runtime_api_port) for _ in range(level)]
         else:
             for index in range(level):
                 self.emulators.append(Emulator(*binaries, environment, os.path.join(workdir, f"single-{level}-{index}.log")))
-            self.clients = [EmulatorClient(emulator.port) for emulator in self.emulators]
+            self.clients = [EmulatorClient(emulator.port, emulator.runtime_api_port) for emulator in self.emulators]
         self.rates, self.latencies = [], []
 
     def run(self, seconds, event):
@@ -154,7 +157,7 @@ def streamed_consume(bin_dir, cluster, workdir, runs=3):
     emulator = Emulator(os.path.join(bin_dir, "lambda-emulator"), [os.path.join(bin_dir, "bootstrap")],
                         environment, os.path.join(workdir, "stream.log"))
     try:
-        client = EmulatorClient(emulator.port)
+        client = EmulatorClient(emulator.port, emulator.runtime_api_port)
         for partition in range(8):
             records = [{"value": f"{partition}-{index}-" + "v" * (100 * 1024 - 12), "partition": partition} for index in range(25)]
             client.invoke_ok({"action": "produce", "topic": topic, "records": records})
@@ -182,12 +185,17 @@ def main():
     parser.add_argument("--seconds", type=float, default=4, help="per round and layout")
     parser.add_argument("--levels", default="1,4,16")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rtt-ms", type=int, default=0, help="round trip of every mock broker")
     arguments = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="bench-concurrency-")
     cluster = LocalCluster(os.path.join(arguments.bin, "kafka-local-cluster"), [TOPIC], PARTITIONS,
                            os.path.join(workdir, "cluster.log"))
     rows = []
     try:
+        for broker in (1, 2, 3) if arguments.rtt_ms else ():
+            cluster.process.stdin.write(f"rtt {broker} {arguments.rtt_ms}\n".encode())
+            cluster.process.stdin.flush()
+            cluster.process.stdout.readline()
         for level in [int(text) for text in arguments.levels.split(",")]:
             for row in measure(arguments.bin, cluster, level, arguments.seconds, arguments.rounds, workdir):
                 rows.append(row)

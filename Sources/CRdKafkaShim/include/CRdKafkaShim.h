@@ -33,12 +33,20 @@ typedef struct {
     size_t capacity;
     /* Reports dropped because no memory was left for them (they then count as unacknowledged). */
     size_t dropped;
+    /* Nonzero: the callback calls rd_kafka_yield after a report, so the rd_kafka_flush or
+       rd_kafka_poll serving it returns (other threads wait for reports). Set with
+       cshim_delivery_sink_set_yield from any thread. */
+    int yield_on_report;
+    /* Set by the callback when it yielded; cleared by the thread that polls. */
+    int yielded;
 } cshim_delivery_sink_t;
 
 /* Sets the delivery report callback that appends to this thread's active sink. */
 void cshim_rd_kafka_conf_collect_deliveries(rd_kafka_conf_t *conf);
 /* Makes `sink` (or NULL: reports are dropped) the calling thread's active sink. */
 void cshim_delivery_sink_activate(cshim_delivery_sink_t *sink);
+/* Sets `yield_on_report` (atomically: other threads may set it while one polls). */
+void cshim_delivery_sink_set_yield(cshim_delivery_sink_t *sink, int yield);
 /* Frees the sink's storage. */
 void cshim_delivery_sink_release(cshim_delivery_sink_t *sink);
 

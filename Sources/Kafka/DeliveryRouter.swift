@@ -1,0 +1,238 @@
+import CRdKafka
+import CRdKafkaShim
+import Logging
+
+/// One `send` in flight: its reports, filled in by whichever thread collects them (under the
+/// router's lock).
+final class PendingCall: @unchecked Sendable {
+    fileprivate(set) var batch: DeliveryBatch
+    var generation: UInt32 { batch.generation }
+    /// Waiting for its reports while another call polls: woken alone when they are all in, or
+    /// when the poller role is free (no herd of waiters woken by each report).
+    fileprivate var isWaiting = false
+    /// Made only when the call waits (never for a call alone in flight).
+    fileprivate var wakeup: Condition?
+
+    fileprivate init(count: Int, generation: UInt32) {
+        batch = DeliveryBatch(count: count, generation: generation)
+    }
+}
+
+/// Hands delivery reports to the calls in flight on one producer handle, so concurrent calls
+/// produce and wait for their acknowledgements in parallel.
+///
+/// Reports come through a callback on the thread that polls (`rd_kafka_flush`/`rd_kafka_poll`),
+/// into that thread's sink. One waiting call at a time is the poller: it flushes, then gives each
+/// collected report to the call its generation tag names and wakes the others, which wait on a
+/// condition of its own; the role then goes to a call that still waits. A call alone in flight flushes
+/// until the queue is empty, as a single call always did (the fastest path). With others in
+/// flight the callback yields after a report, so the flush returns and every report reaches its
+/// call as soon as it is in: a flush would otherwise wait for everyone's records.
+final class DeliveryRouter: @unchecked Sendable {
+    private let handle: OpaquePointer
+    private let logger: Logger
+    private let lock = ConditionLock()
+    /// Used only by the thread holding the poller role.
+    private let sink: UnsafeMutablePointer<cshim_delivery_sink_t>
+
+    // Under `lock`:
+    private var calls: [UInt32: PendingCall] = [:]
+    /// Records of calls that gave up without purging, by generation: their reports are still due,
+    /// so a flush, which waits for every record, would wait for them too.
+    private var abandoned: [UInt32: Int] = [:]
+    private var generation: UInt32 = 0
+    private var polling = false
+    private var purging = false
+    /// Signalled when a purge ends (calls wait to begin) and after each hand-out of reports
+    /// (calls wait for room in the local queue).
+    private let purgeEnded = Condition()
+    private let reportsHandedOut = Condition()
+    private var topics: [String: OpaquePointer] = [:]
+
+    private static let maximumCachedTopics = 64
+
+    init(handle: OpaquePointer, logger: Logger) {
+        self.handle = handle
+        self.logger = logger
+        sink = .allocate(capacity: 1)
+        sink.initialize(to: cshim_delivery_sink_t())
+    }
+
+    deinit {
+        cshim_delivery_sink_release(sink)
+        sink.deallocate()
+    }
+
+    /// Registers a call of `count` records: from now on its reports reach it, whoever collects them.
+    func begin(count: Int) -> PendingCall {
+        lock.lock()
+        defer { lock.unlock() }
+        // A purge is handle-wide: a record produced during it would be purged too.
+        while purging { lock.wait(on: purgeEnded, until: .now + .seconds(1)) }
+        repeat {
+            generation = generation == .max ? 1 : generation + 1
+        } while calls[generation] != nil || abandoned[generation] != nil
+        let call = PendingCall(count: count, generation: generation)
+        calls[generation] = call
+        // A poller flushing alone would wait for this call's records too: make it stop at the next report.
+        if polling { cshim_delivery_sink_set_yield(sink, 1) }
+        return call
+    }
+
+    /// The topic's handle, kept across calls: a warm call looks nothing up.
+    func topicHandle(_ name: String) -> OpaquePointer? {
+        lock.withLock {
+            if let cached = topics[name] { return cached }
+            // Calls in flight may be producing with cached handles: evict only when alone.
+            if topics.count >= Self.maximumCachedTopics && calls.count <= 1 { destroyTopicHandles() }
+            guard let created = rd_kafka_topic_new(handle, name, nil) else { return nil }
+            topics[name] = created
+            return created
+        }
+    }
+
+    /// Only when no call can be in flight (the producer is closing), or with the lock held and alone.
+    func destroyTopicHandles() {
+        for topic in topics.values { rd_kafka_topic_destroy(topic) }
+        topics.removeAll()
+    }
+
+    func fail(_ call: PendingCall, _ indices: Range<Int>, _ error: KafkaError) {
+        lock.withLock {
+            for index in indices { call.batch.fail(index, error) }
+        }
+    }
+
+    /// While producing: collects the reports that are in, waiting up to `timeoutMs` for one (room
+    /// in the local queue). When another call is the poller, waits for it instead.
+    func serve(_ call: PendingCall, timeoutMs: Int32) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !polling else {
+            if timeoutMs > 0 { lock.wait(on: reportsHandedOut, until: .now + .milliseconds(timeoutMs)) }
+            return
+        }
+        poll(yielding: false) { rd_kafka_poll(handle, timeoutMs) }
+        handPollingOn()
+    }
+
+    /// Returns when every record of `call` is reported or `deadline` has passed.
+    func wait(for call: PendingCall, until deadline: ContinuousClock.Instant) {
+        lock.lock()
+        defer { lock.unlock() }
+        call.isWaiting = true
+        defer {
+            call.isWaiting = false
+            handPollingOn()
+        }
+        while call.batch.pending > 0 && !deadline.hasPassed {
+            if polling {
+                let wakeup = call.wakeup ?? Condition()
+                call.wakeup = wakeup
+                lock.wait(on: wakeup, until: deadline)
+                continue
+            }
+            // Flushing sends what is queued at once instead of after `linger.ms` (callers wait for
+            // every acknowledgement, so lingering would only add latency).
+            let alone = calls.count == 1 && abandoned.isEmpty
+            poll(yielding: !alone) { _ = rd_kafka_flush(handle, deadline.remainingMilliseconds()) }
+        }
+    }
+
+    /// Ends `call` and returns its reports. Records still unreported are purged when no other call
+    /// is in flight (`rd_kafka_purge` is handle-wide), the purge reports collected until
+    /// `deadline`; otherwise they are reported timed out as they are, and their late reports ignored.
+    func finish(_ call: PendingCall, by deadline: ContinuousClock.Instant) -> [DeliveryReport] {
+        lock.lock()
+        defer { lock.unlock() }
+        if call.batch.pending > 0 {
+            if calls.count == 1 && !polling {
+                purge(for: call, by: deadline)
+            } else {
+                logger.warning("Kafka delivery deadline passed; other calls in flight, so the unacknowledged records are not purged",
+                               metadata: ["records": "\(call.batch.pending)"])
+                abandoned[call.generation] = call.batch.pending
+                call.batch.failPending(DeliveryBatch.abandoned)
+            }
+        }
+        calls[call.generation] = nil
+        return call.batch.reports
+    }
+
+    /// With the lock held and `call` the only call in flight.
+    private func purge(for call: PendingCall, by deadline: ContinuousClock.Instant) {
+        logger.warning("Kafka delivery deadline passed; purging unacknowledged records", metadata: ["records": "\(call.batch.pending)"])
+        call.batch.purging = true
+        purging = true
+        rd_kafka_purge(handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+        repeat {
+            poll(yielding: false) { rd_kafka_poll(handle, min(10, deadline.remainingMilliseconds())) }
+        } while call.batch.pending > 0 && !deadline.hasPassed
+        call.batch.failPending(DeliveryBatch.unreported)
+        purging = false
+        purgeEnded.broadcast()
+    }
+
+    /// With the lock held, once a poller has left: wakes a call still waiting for reports, which
+    /// takes the role.
+    private func handPollingOn() {
+        guard !polling else { return }
+        for call in calls.values where call.isWaiting && call.batch.pending > 0 {
+            call.wakeup?.signal()
+            return
+        }
+    }
+
+    /// Takes the poller role for `operation`, which serves reports into the sink, then hands them
+    /// out and wakes the waiting calls. Called and returns with the lock held; runs `operation`
+    /// without it.
+    private func poll(yielding: Bool, _ operation: () -> Void) {
+        polling = true
+        cshim_delivery_sink_set_yield(sink, yielding ? 1 : 0)
+        lock.unlock()
+        sink.pointee.yielded = 0
+        cshim_delivery_sink_activate(sink)
+        operation()
+        if sink.pointee.yielded != 0 {
+            // It stopped at one report, maybe amid a response's: take the rest that are in.
+            cshim_delivery_sink_set_yield(sink, 0)
+            rd_kafka_poll(handle, 0)
+        }
+        cshim_delivery_sink_activate(nil)
+        lock.lock()
+        dispatch()
+        polling = false
+        reportsHandedOut.broadcast()
+    }
+
+    private func record(_ item: cshim_delivery_t, for call: PendingCall) {
+        call.batch.record(item)
+        if call.batch.pending == 0 && call.isWaiting { call.wakeup?.signal() }
+    }
+
+    private func dispatch() {
+        let collected = sink.pointee
+        if let items = collected.items {
+            var last: PendingCall?
+            for item in UnsafeBufferPointer(start: items, count: collected.count) {
+                let tag = UInt32(truncatingIfNeeded: UInt(bitPattern: item.opaque) >> 32)
+                if let call = last, call.generation == tag {
+                    record(item, for: call)
+                } else if let call = calls[tag] {
+                    record(item, for: call)
+                    last = call
+                } else if let left = abandoned[tag] {
+                    // A call that gave up: its report only ends the wait for it.
+                    abandoned[tag] = left > 1 ? left - 1 : nil
+                }
+            }
+        }
+        sink.pointee.count = 0
+        if collected.dropped > 0 {
+            logger.error("Kafka delivery reports lost for lack of memory", metadata: ["reports": "\(collected.dropped)"])
+            sink.pointee.dropped = 0
+        }
+        // A large batch's report storage is not kept for the small calls after it.
+        if collected.capacity > 65536 { cshim_delivery_sink_release(sink) }
+    }
+}
