@@ -50,6 +50,12 @@ final class DeliveryRouter: @unchecked Sendable {
     private var topics: [String: OpaquePointer] = [:]
 
     private static let maximumCachedTopics = 64
+    /// Calls beyond this many wait before producing. With idempotence librdkafka 2.0.2 keeps at
+    /// most 5 requests in flight per partition, and while records wait for one of those slots
+    /// during a flush its broker thread spins; calls of a few records each stay under that.
+    static let maximumCallsInFlight = 4
+    /// Signalled when a call ends (a call waiting for room may begin).
+    private let callEnded = Condition()
 
     init(handle: OpaquePointer, logger: Logger) {
         self.handle = handle
@@ -64,11 +70,16 @@ final class DeliveryRouter: @unchecked Sendable {
     }
 
     /// Registers a call of `count` records: from now on its reports reach it, whoever collects them.
-    func begin(count: Int) -> PendingCall {
+    func begin(count: Int, until deadline: ContinuousClock.Instant) -> PendingCall {
         lock.lock()
         defer { lock.unlock() }
         // A purge is handle-wide: a record produced during it would be purged too.
         while purging { lock.wait(on: purgeEnded, until: .now + .seconds(1)) }
+        // Past the deadline the call goes ahead: its records then fail fast as timed out.
+        while calls.count >= Self.maximumCallsInFlight && !deadline.hasPassed {
+            lock.wait(on: callEnded, until: deadline)
+            while purging { lock.wait(on: purgeEnded, until: .now + .seconds(1)) }
+        }
         repeat {
             generation = generation == .max ? 1 : generation + 1
         } while calls[generation] != nil || abandoned[generation] != nil
@@ -156,6 +167,7 @@ final class DeliveryRouter: @unchecked Sendable {
             }
         }
         calls[call.generation] = nil
+        callEnded.signal()
         return call.batch.reports
     }
 

@@ -76,7 +76,7 @@ final class ProducerSession: @unchecked Sendable {
     ) -> [DeliveryReport] {
         guard count > 0 else { return [] }
         // Registered before its first record: another call's thread may collect its reports.
-        let call = router.begin(count: count)
+        let call = router.begin(count: count, until: deadline - Self.purgeReserve)
         guard let topicHandle = router.topicHandle(topic) else {
             let error = KafkaError(code: rd_kafka_last_error(), message: "invalid topic name '\(topic)'")
             router.fail(call, 0..<count, error)
