@@ -9,15 +9,9 @@ import Testing
     static let recordsPerInvocation = 25
 
     @Test func concurrentProducesAndConsumesNeverCrossAnswers() throws {
-        let cluster = try LocalKafkaCluster(brokers: 3)
-        defer {
-            cluster.process.closeStandardInput()
-            cluster.process.stop()
-        }
-        let emulator = try EmulatorHarness(environment: [
-            "KAFKA_ENDPOINT": cluster.bootstrapServers, "AWS_LAMBDA_MAX_CONCURRENCY": String(Self.concurrency),
-        ], timeoutSeconds: 60)
-        defer { emulator.stop() }
+        let rig = try ReliabilityRig(timeoutSeconds: 60, environment: ["AWS_LAMBDA_MAX_CONCURRENCY": String(Self.concurrency)])
+        defer { rig.stop() }
+        let emulator = rig.emulator
         let pid = try emulator.bootstrapPID()
         let run = UUID().uuidString.prefix(8).lowercased()
         // Half the invocations share one topic (their reports interleave on one producer), the

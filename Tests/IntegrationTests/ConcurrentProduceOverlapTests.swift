@@ -9,15 +9,9 @@ import Testing
     static let roundTripMs = 300
 
     @Test func fourProducesWithARoundTripEachTakeFarLessThanFourRoundTrips() throws {
-        let cluster = try LocalKafkaCluster(brokers: 3)
-        defer {
-            cluster.process.closeStandardInput()
-            cluster.process.stop()
-        }
-        let emulator = try EmulatorHarness(environment: [
-            "KAFKA_ENDPOINT": cluster.bootstrapServers, "AWS_LAMBDA_MAX_CONCURRENCY": String(Self.concurrency),
-        ], timeoutSeconds: 60)
-        defer { emulator.stop() }
+        let rig = try ReliabilityRig(timeoutSeconds: 60, environment: ["AWS_LAMBDA_MAX_CONCURRENCY": String(Self.concurrency)])
+        defer { rig.stop() }
+        let (cluster, emulator) = (rig.cluster, rig.emulator)
         let topic = "overlap-\(UUID().uuidString.prefix(8).lowercased())"
         func event(_ value: String) -> String {
             #"{"action":"produce","topic":"\#(topic)","records":[{"key":"\#(value)","value":"\#(value)"}]}"#
