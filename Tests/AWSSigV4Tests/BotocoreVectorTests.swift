@@ -1,9 +1,9 @@
 import AWSSigV4
 import Foundation
-import XCTest
+import Testing
 
 /// Compares every case botocore signed (scripts/sigv4-vectors/generate.py) with our signer.
-final class BotocoreVectorTests: XCTestCase {
+@Suite struct BotocoreVectorTests {
     struct Fixture: Decodable {
         var botocore: String
         var cases: [Case]
@@ -46,18 +46,18 @@ final class BotocoreVectorTests: XCTestCase {
     }
 
     static func loadFixture() throws -> Fixture {
-        let url = try XCTUnwrap(Bundle.module.url(forResource: "sigv4-vectors", withExtension: "json", subdirectory: "Fixtures"))
+        let url = try #require(Bundle.module.url(forResource: "sigv4-vectors", withExtension: "json", subdirectory: "Fixtures"))
         return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
     }
 
-    func testFixtureHasEnoughCases() throws {
+    @Test func fixtureHasEnoughCases() throws {
         let fixture = try Self.loadFixture()
-        XCTAssertGreaterThanOrEqual(fixture.cases.count, 60)
-        XCTAssertTrue(fixture.cases.contains { $0.input.mode == "presign" })
-        XCTAssertTrue(fixture.cases.contains { $0.input.s3 })
+        #expect(fixture.cases.count >= 60)
+        #expect(fixture.cases.contains { $0.input.mode == "presign" })
+        #expect(fixture.cases.contains { $0.input.s3 })
     }
 
-    func testEveryBotocoreVector() throws {
+    @Test func everyBotocoreVectorSignsTheSame() throws {
         for testCase in try Self.loadFixture().cases {
             let input = testCase.input
             let request = SigningRequest(
@@ -73,26 +73,26 @@ final class BotocoreVectorTests: XCTestCase {
                 : signer.signHeaders(request, credentials: credentials, date: date)
 
             let expected = testCase.expected
-            XCTAssertEqual(signed.details.canonicalRequest, expected.canonicalRequest, "canonical request of \(testCase.name)")
-            XCTAssertEqual(signed.details.stringToSign, expected.stringToSign, "string to sign of \(testCase.name)")
-            XCTAssertEqual(signed.details.signature, expected.signature, "signature of \(testCase.name)")
-            XCTAssertEqual(signed.request.headers.map { [$0.name, $0.value] }, expected.headers, "headers of \(testCase.name)")
+            #expect(signed.details.canonicalRequest == expected.canonicalRequest, "canonical request of \(testCase.name)")
+            #expect(signed.details.stringToSign == expected.stringToSign, "string to sign of \(testCase.name)")
+            #expect(signed.details.signature == expected.signature, "signature of \(testCase.name)")
+            #expect(signed.request.headers.map { [$0.name, $0.value] } == expected.headers, "headers of \(testCase.name)")
             // botocore keeps a default port and an empty path as written; we drop the port and write "/"
             // (same Host header, same canonical path, same signature).
             var expectedURL = expected.url.replacingOccurrences(of: "://localhost:80/", with: "://localhost/")
             if input.path.isEmpty { expectedURL = expectedURL.replacingOccurrences(of: input.host, with: input.host + "/") }
-            XCTAssertEqual(signed.url, expectedURL, "URL of \(testCase.name)")
+            #expect(signed.url == expectedURL, "URL of \(testCase.name)")
         }
     }
 
-    func testParsingTheURLGivesTheSameRequestParts() throws {
+    @Test func parsingTheURLGivesTheSameRequestParts() throws {
         for testCase in try Self.loadFixture().cases {
             let input = testCase.input
-            let parsed = try XCTUnwrap(SigningRequest(method: input.method, url: input.url), testCase.name)
-            XCTAssertEqual(parsed.scheme, input.scheme, testCase.name)
-            XCTAssertEqual(parsed.host, input.host, testCase.name)
-            XCTAssertEqual(parsed.path, input.path.isEmpty ? "/" : input.path, testCase.name)
-            XCTAssertEqual(parsed.query.map { [$0.name, $0.value] }, input.query, testCase.name)
+            let parsed = try #require(SigningRequest(method: input.method, url: input.url), "\(testCase.name)")
+            #expect(parsed.scheme == input.scheme, "\(testCase.name)")
+            #expect(parsed.host == input.host, "\(testCase.name)")
+            #expect(parsed.path == (input.path.isEmpty ? "/" : input.path), "\(testCase.name)")
+            #expect(parsed.query.map { [$0.name, $0.value] } == input.query, "\(testCase.name)")
         }
     }
 
