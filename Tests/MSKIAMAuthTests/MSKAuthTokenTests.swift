@@ -1,9 +1,9 @@
 import AWSSigV4
 import Foundation
 import MSKIAMAuth
-import XCTest
+import Testing
 
-final class MSKAuthTokenTests: XCTestCase {
+@Suite struct MSKAuthTokenTests {
     struct Fixture: Decodable { var cases: [Case] }
     struct Case: Decodable {
         var name: String
@@ -28,10 +28,10 @@ final class MSKAuthTokenTests: XCTestCase {
     private let now = AWSTimestamp(epochSeconds: 1_795_262_400)
 
     /// Tokens of aws-msk-iam-sasl-signer-python (see scripts/sigv4-vectors/generate.py), byte for byte.
-    func testTokensMatchTheAWSPythonSigner() throws {
-        let url = try XCTUnwrap(Bundle.module.url(forResource: "msk-vectors", withExtension: "json", subdirectory: "Fixtures"))
+    @Test func tokensMatchTheAWSPythonSignerByteForByte() throws {
+        let url = try #require(Bundle.module.url(forResource: "msk-vectors", withExtension: "json", subdirectory: "Fixtures"))
         let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
-        XCTAssertFalse(fixture.cases.isEmpty)
+        #expect(!fixture.cases.isEmpty)
         for testCase in fixture.cases {
             let input = testCase.input
             let credentials = SigningCredentials(
@@ -40,37 +40,37 @@ final class MSKAuthTokenTests: XCTestCase {
                 region: input.region, credentials: StaticCredentialProvider(credentials),
                 clock: FixedClock(AWSTimestamp(epochSeconds: input.epochSeconds)), userAgent: input.userAgent)
             let token = try provider.token()
-            XCTAssertEqual(token.value, testCase.expected.token, testCase.name)
-            XCTAssertEqual(token.presignedURL, testCase.expected.url, testCase.name)
-            XCTAssertEqual(token.expiresAtEpochMilliseconds, testCase.expected.expiresAtEpochMilliseconds, testCase.name)
-            XCTAssertEqual(Base64URL.decode(token.value).map { String(decoding: $0, as: UTF8.self) }, testCase.expected.url)
+            #expect(token.value == testCase.expected.token, "\(testCase.name)")
+            #expect(token.presignedURL == testCase.expected.url, "\(testCase.name)")
+            #expect(token.expiresAtEpochMilliseconds == testCase.expected.expiresAtEpochMilliseconds, "\(testCase.name)")
+            #expect(Base64URL.decode(token.value).map { String(decoding: $0, as: UTF8.self) } == testCase.expected.url)
         }
     }
 
-    func testURLShapeAndDefaultUserAgent() throws {
+    @Test func urlHasTheSignersShapeAndTheDefaultUserAgent() throws {
         let provider = try MSKAuthTokenProvider(
             region: "eu-west-1", credentials: StaticCredentialProvider(SigningCredentials(accessKeyID: "AKID", secretAccessKey: "s")),
             clock: FixedClock(now))
         let token = try provider.token()
-        XCTAssertFalse(token.value.contains("="))
-        XCTAssertFalse(token.value.contains("+"))
-        XCTAssertFalse(token.value.contains("/"))
-        let components = try XCTUnwrap(URLComponents(string: token.presignedURL))
-        XCTAssertEqual(components.host, "kafka.eu-west-1.amazonaws.com")
-        XCTAssertEqual(components.path, "/")
-        let items = try XCTUnwrap(components.queryItems)
-        XCTAssertEqual(items.map(\.name), ["Action", "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
-                                           "X-Amz-SignedHeaders", "X-Amz-Signature", "User-Agent"])
-        XCTAssertEqual(items.first?.value, "kafka-cluster:Connect")
-        XCTAssertEqual(items.first { $0.name == "X-Amz-Expires" }?.value, "900")
-        XCTAssertEqual(items.first { $0.name == "X-Amz-SignedHeaders" }?.value, "host")
-        XCTAssertEqual(items.first { $0.name == "X-Amz-Credential" }?.value, "AKID/20261121/eu-west-1/kafka-cluster/aws4_request")
-        XCTAssertEqual(items.last?.value, "swift-lambda-kafka/\(MSKAuthTokenProvider.libraryVersion)")
-        XCTAssertTrue(token.presignedURL.hasSuffix("&User-Agent=swift-lambda-kafka%2F\(MSKAuthTokenProvider.libraryVersion)"))
-        XCTAssertEqual(token.expiresAtEpochMilliseconds, (now.epochSeconds + 900) * 1000)
+        #expect(!token.value.contains("="))
+        #expect(!token.value.contains("+"))
+        #expect(!token.value.contains("/"))
+        let components = try #require(URLComponents(string: token.presignedURL))
+        #expect(components.host == "kafka.eu-west-1.amazonaws.com")
+        #expect(components.path == "/")
+        let items = try #require(components.queryItems)
+        #expect(items.map(\.name) == ["Action", "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
+                                       "X-Amz-SignedHeaders", "X-Amz-Signature", "User-Agent"])
+        #expect(items.first?.value == "kafka-cluster:Connect")
+        #expect(items.first { $0.name == "X-Amz-Expires" }?.value == "900")
+        #expect(items.first { $0.name == "X-Amz-SignedHeaders" }?.value == "host")
+        #expect(items.first { $0.name == "X-Amz-Credential" }?.value == "AKID/20261121/eu-west-1/kafka-cluster/aws4_request")
+        #expect(items.last?.value == "swift-lambda-kafka/\(MSKAuthTokenProvider.libraryVersion)")
+        #expect(token.presignedURL.hasSuffix("&User-Agent=swift-lambda-kafka%2F\(MSKAuthTokenProvider.libraryVersion)"))
+        #expect(token.expiresAtEpochMilliseconds == (now.epochSeconds + 900) * 1000)
     }
 
-    func testLifetimeNeverOutlivesTheCredentials() throws {
+    @Test func lifetimeNeverOutlivesTheCredentials() throws {
         for (remaining, expected) in [(Int64(300), Int64(300)), (899, 899), (900, 900), (3600, 900)] {
             let credentials = SigningCredentials(
                 accessKeyID: "AKID", secretAccessKey: "secret", sessionToken: "token",
@@ -78,68 +78,69 @@ final class MSKAuthTokenTests: XCTestCase {
             let provider = try MSKAuthTokenProvider(
                 region: "us-east-1", credentials: StaticCredentialProvider(credentials), clock: FixedClock(now))
             let token = try provider.token()
-            XCTAssertEqual(token.expiresAtEpochMilliseconds, (now.epochSeconds + expected) * 1000, "remaining \(remaining)")
+            #expect(token.expiresAtEpochMilliseconds == (now.epochSeconds + expected) * 1000, "remaining \(remaining)")
             // The URL still says 900 s, as AWS's signers write it.
-            XCTAssertTrue(token.presignedURL.contains("X-Amz-Expires=900&"))
+            #expect(token.presignedURL.contains("X-Amz-Expires=900&"))
         }
     }
 
-    func testExpiredOrEmptyCredentialsAreRefused() throws {
+    @Test func expiredOrEmptyCredentialsAreRefused() throws {
         let expired = SigningCredentials(
             accessKeyID: "AKIDEXPIRED", secretAccessKey: "secret-value", sessionToken: "token-value",
             expiration: now.adding(seconds: -1))
         let provider = try MSKAuthTokenProvider(region: "us-east-1", credentials: StaticCredentialProvider(expired), clock: FixedClock(now))
-        XCTAssertThrowsError(try provider.token()) { error in
+        if let error = #expect(throws: (any Error).self, performing: { try provider.token() }) {
             let text = "\(error)"
-            XCTAssertTrue(text.contains("expired"), text)
-            XCTAssertFalse(text.contains("secret-value") || text.contains("token-value"), text)
+            #expect(text.contains("expired"), "\(text)")
+            #expect(!(text.contains("secret-value") || text.contains("token-value")), "\(text)")
         }
         let empty = try MSKAuthTokenProvider(
             region: "us-east-1", credentials: StaticCredentialProvider(SigningCredentials(accessKeyID: "", secretAccessKey: "")),
             clock: FixedClock(now))
-        XCTAssertThrowsError(try empty.token())
+        #expect(throws: (any Error).self) { try empty.token() }
     }
 
-    func testInvalidRegionIsRefused() {
+    @Test func invalidRegionIsRefused() {
         for region in ["", "us-east-1.evil.com/", "US-EAST-1", "us east"] {
-            XCTAssertThrowsError(
+            #expect(throws: (any Error).self, "\(region)") {
                 try MSKAuthTokenProvider(region: region, credentials: StaticCredentialProvider(
-                    SigningCredentials(accessKeyID: "a", secretAccessKey: "b"))), region)
+                    SigningCredentials(accessKeyID: "a", secretAccessKey: "b")))
+            }
         }
     }
 
-    func testDescriptionHidesTheToken() throws {
+    @Test func descriptionHidesTheToken() throws {
         let provider = try MSKAuthTokenProvider(
             region: "us-east-1",
             credentials: StaticCredentialProvider(SigningCredentials(accessKeyID: "AKID", secretAccessKey: "s", sessionToken: "t")),
             clock: FixedClock(now))
         let token = try provider.token()
         for text in ["\(token)", String(reflecting: token)] {
-            XCTAssertFalse(text.contains(token.value), text)
-            XCTAssertFalse(text.contains("X-Amz-Signature"), text)
-            XCTAssertTrue(text.contains("<redacted>"), text)
+            #expect(!text.contains(token.value), "\(text)")
+            #expect(!text.contains("X-Amz-Signature"), "\(text)")
+            #expect(text.contains("<redacted>"), "\(text)")
         }
     }
 
-    func testProviderErrorsPassThrough() throws {
+    @Test func credentialProviderErrorsPassThrough() throws {
         struct Unavailable: Error {}
         struct FailingProvider: CredentialProvider {
             func credentials() throws -> SigningCredentials { throw Unavailable() }
         }
         let provider = try MSKAuthTokenProvider(region: "us-east-1", credentials: FailingProvider(), clock: FixedClock(now))
-        XCTAssertThrowsError(try provider.token()) { XCTAssertTrue($0 is Unavailable) }
+        #expect(throws: Unavailable.self) { try provider.token() }
     }
 
-    func testBase64URLRoundTrip() {
+    @Test func base64URLRoundTrips() {
         for length in 0..<40 {
             let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 37 + 250) }
             let encoded = Base64URL.encodeWithoutPadding(bytes)
-            XCTAssertEqual(encoded, Data(bytes).base64EncodedString()
+            #expect(encoded == Data(bytes).base64EncodedString()
                 .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
                 .replacingOccurrences(of: "=", with: ""))
-            XCTAssertEqual(Base64URL.decode(encoded), bytes)
+            #expect(Base64URL.decode(encoded) == bytes)
         }
-        XCTAssertNil(Base64URL.decode("a"))
-        XCTAssertNil(Base64URL.decode("ab*c"))
+        #expect(Base64URL.decode("a") == nil)
+        #expect(Base64URL.decode("ab*c") == nil)
     }
 }
