@@ -2,57 +2,52 @@ import AWSCredentials
 import AWSSigV4
 import Foundation
 import TestSupport
-import XCTest
+import Testing
 
-/// AssumeRole and AssumeRoleWithWebIdentity against moto's STS (one server for the class).
-final class STSWithMotoTests: XCTestCase {
-    nonisolated(unsafe) private static var server: MotoServer?
-    nonisolated(unsafe) private static var startError: String?
+/// AssumeRole and AssumeRoleWithWebIdentity against moto's STS (one server per test, stopped when it ends).
+/// Outside CI a missing `moto_server` skips the suite; under `CI=true` it fails (install-deps --test installs it).
+@Suite(.enabled(if: MotoServer.executablePath() != nil || ContinuousIntegration.isActive,
+                "moto_server not found on PATH (pip install 'moto[server]')"))
+final class STSWithMotoTests {
+    private let server: MotoServer
+    private var temporaryFiles: [String] = []
 
-    override class func setUp() {
+    init() throws {
         guard let executable = MotoServer.executablePath() else {
-            startError = "moto_server not found on PATH (pip install 'moto[server]')"
-            return
+            throw MissingToolError("STS tests need moto: moto_server not found on PATH (pip install 'moto[server]')")
         }
-        do { server = try MotoServer(executable: executable) } catch { startError = "\(error)" }
+        server = try MotoServer(executable: executable)
     }
 
-    override class func tearDown() {
-        server = nil
+    deinit {
+        for path in temporaryFiles { try? FileManager.default.removeItem(atPath: path) }
     }
 
-    private func endpoint() throws -> String {
-        guard let server = Self.server else {
-            // Under CI=true a missing moto is a failure: install-deps --test installs it.
-            let reason = "STS tests need moto: \(Self.startError ?? "not started")"
-            throw ContinuousIntegration.isActive ? MissingToolError(reason) as any Error : XCTSkip(reason)
-        }
-        return server.endpoint
-    }
+    private func endpoint() -> String { server.endpoint }
 
     private func temporaryFile(_ text: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sts-\(UUID().uuidString)").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        temporaryFiles.append(path)
         return path
     }
 
-    func testWebIdentityFromEnvironment() throws {
+    @Test func webIdentityFromTheEnvironmentAssumesTheRole() throws {
         let environment = [
-            "HOME": "/nonexistent", "AWS_ENDPOINT_URL_STS": try endpoint(), "AWS_REGION": "us-east-1",
+            "HOME": "/nonexistent", "AWS_ENDPOINT_URL_STS": endpoint(), "AWS_REGION": "us-east-1",
             "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/web-role", "AWS_ROLE_SESSION_NAME": "web-session",
             "AWS_WEB_IDENTITY_TOKEN_FILE": try temporaryFile("eyJhbGciOiJSUzI1NiJ9.payload.signature\n"),
         ]
         let chain = DefaultCredentialChain(environment: environment)
         let credentials = try chain.credentials()
-        XCTAssertTrue(credentials.accessKeyID.hasPrefix("ASIA"), credentials.accessKeyID)
-        XCTAssertFalse(credentials.secretAccessKey.isEmpty)
-        XCTAssertNotNil(credentials.sessionToken)
-        XCTAssertNotNil(credentials.expiration)
-        XCTAssertEqual(chain.sourceName, "web identity")
+        #expect(credentials.accessKeyID.hasPrefix("ASIA"), "\(credentials.accessKeyID)")
+        #expect(!credentials.secretAccessKey.isEmpty)
+        #expect(credentials.sessionToken != nil)
+        #expect(credentials.expiration != nil)
+        #expect(chain.sourceName == "web identity")
     }
 
-    func testAssumeRoleFromProfileSignedWithSourceProfileKeys() throws {
+    @Test func assumeRoleFromAProfileIsSignedWithTheSourceProfilesKeys() throws {
         let credentialsFile = try temporaryFile("[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = basesecret\n")
         let configFile = try temporaryFile("""
             [profile deploy]
@@ -67,30 +62,30 @@ final class STSWithMotoTests: XCTestCase {
             source_profile = deploy
             """)
         var environment = [
-            "HOME": "/nonexistent", "AWS_ENDPOINT_URL_STS": try endpoint(), "AWS_SHARED_CREDENTIALS_FILE": credentialsFile,
+            "HOME": "/nonexistent", "AWS_ENDPOINT_URL_STS": endpoint(), "AWS_SHARED_CREDENTIALS_FILE": credentialsFile,
             "AWS_CONFIG_FILE": configFile, "AWS_PROFILE": "deploy",
         ]
         let clock = FixedClock(AWSTimestamp(epochSeconds: Int64(Date().timeIntervalSince1970)))
         let chain = DefaultCredentialChain(environment: environment, clock: clock)
         let credentials = try chain.credentials()
-        XCTAssertTrue(credentials.accessKeyID.hasPrefix("ASIA"), credentials.accessKeyID)
-        XCTAssertNotEqual(credentials.accessKeyID, "AKIDBASE")
-        XCTAssertNotNil(credentials.sessionToken)
-        let expiration = try XCTUnwrap(credentials.expiration)
-        XCTAssertGreaterThan(expiration, clock.now())
-        XCTAssertEqual(chain.sourceName, "profile \"deploy\" role")
+        #expect(credentials.accessKeyID.hasPrefix("ASIA"), "\(credentials.accessKeyID)")
+        #expect(credentials.accessKeyID != "AKIDBASE")
+        #expect(credentials.sessionToken != nil)
+        let expiration = try #require(credentials.expiration)
+        #expect(expiration > clock.now())
+        #expect(chain.sourceName == "profile \"deploy\" role")
 
         environment["AWS_PROFILE"] = "chained"
-        XCTAssertTrue(try DefaultCredentialChain(environment: environment, clock: clock).credentials().accessKeyID.hasPrefix("ASIA"))
+        #expect(try DefaultCredentialChain(environment: environment, clock: clock).credentials().accessKeyID.hasPrefix("ASIA"))
     }
 
-    func testEnvironmentBeatsWebIdentity() throws {
+    @Test func environmentBeatsWebIdentity() throws {
         let environment = [
-            "HOME": "/nonexistent", "AWS_ENDPOINT_URL_STS": try endpoint(),
+            "HOME": "/nonexistent", "AWS_ENDPOINT_URL_STS": endpoint(),
             "AWS_ACCESS_KEY_ID": "ENVKEY", "AWS_SECRET_ACCESS_KEY": "envsecret",
             "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/web-role",
             "AWS_WEB_IDENTITY_TOKEN_FILE": try temporaryFile("token"),
         ]
-        XCTAssertEqual(try DefaultCredentialChain(environment: environment).credentials().accessKeyID, "ENVKEY")
+        #expect(try DefaultCredentialChain(environment: environment).credentials().accessKeyID == "ENVKEY")
     }
 }
