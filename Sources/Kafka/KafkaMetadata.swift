@@ -91,9 +91,10 @@ extension NativeClient {
         return result
     }
 
-    /// The offset ListOffsets gives for `timestamp` (-2 earliest, -1 latest) of each partition;
-    /// a partition whose leader did not answer by `deadline` is missing.
-    private func listOffsets(
+    /// The offset ListOffsets gives for `timestamp` (-2 earliest, -1 latest, else the first record
+    /// at or after that time in ms) of each partition; a partition whose leader did not answer by
+    /// `deadline`, or with no record that recent, is missing.
+    func listOffsets(
         topic: String, partitions: [Int32], timestamp: Int64, deadline: ContinuousClock.Instant
     ) throws(KafkaError) -> [Int32: Int64] {
         let list = TopicPartitionList(topic: topic, offsets: Dictionary(uniqueKeysWithValues: partitions.map { ($0, timestamp) }))

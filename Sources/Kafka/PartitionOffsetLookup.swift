@@ -32,25 +32,11 @@ extension KafkaAdmin {
             case .earliest: return try watermarks().earliest
             case .latest: return try watermarks().latest
             case let .time(milliseconds):
-                if let offset = try client.offsetForTime(topic: topic, partition: partition, milliseconds: milliseconds, deadline: deadline) {
+                if let offset = try client.listOffsets(topic: topic, partitions: [partition], timestamp: milliseconds, deadline: deadline)[partition] {
                     return offset
                 }
                 return try watermarks().latest
             }
         }
-    }
-}
-
-extension NativeClient {
-    /// The earliest offset whose timestamp is at or after `milliseconds`; nil when there is none.
-    func offsetForTime(topic: String, partition: Int32, milliseconds: Int64, deadline: ContinuousClock.Instant) throws(KafkaError) -> Int64? {
-        let list = TopicPartitionList(topic: topic, offsets: [partition: milliseconds])
-        let code = list.withUnsafePointer { rd_kafka_offsets_for_times(handle, $0, deadline.remainingMilliseconds()) }
-        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError(code: code, message: "offsets for times of \(topic)/\(partition): \(String(cString: rd_kafka_err2str(code)))")
-        }
-        if let error = list.firstError { throw error }
-        guard let offset = list.offsets[partition], offset >= 0 else { return nil }
-        return offset
     }
 }
