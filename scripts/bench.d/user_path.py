@@ -26,11 +26,17 @@ def repetitions(count, quick):
     return max(3, runs // 4) if quick else runs
 
 
+def record_key(index):
+    """The key of record `index`, as c_producer.c writes it (keyed records batch as users' do)."""
+    return f"key-{index:08d}"
+
+
 def write_produce_event(directory, topic, count, value_bytes):
-    """A produce event of `count` distinct string values of `value_bytes` bytes, compact JSON."""
+    """A produce event of `count` keyed records with distinct string values of `value_bytes` bytes,
+    compact JSON."""
     pattern = "abcdefghijklmnopqrstuvwxyz0123456789"
     filler = (pattern * (value_bytes // len(pattern) + 1))[:max(0, value_bytes - 8)]
-    records = [{"value": f"{index:08d}{filler}"[:value_bytes]} for index in range(count)]
+    records = [{"key": record_key(index), "value": f"{index:08d}{filler}"[:value_bytes]} for index in range(count)]
     path = os.path.join(directory, f"produce-{topic}-{count}.json")
     with open(path, "w", encoding="utf-8") as handle:
         json.dump({"action": "produce", "topic": topic, "records": records}, handle, separators=(",", ":"))
@@ -121,7 +127,9 @@ def consume_phase(emulators, topic, partitions, count, runs, scratch):
 
 
 def c_producer(c_dir, servers, topic, count, value_bytes, runs):
-    seconds, peak = c_reference([os.path.join(c_dir, "c_producer"), servers, topic, str(count), str(value_bytes), str(runs)])
+    """The same keyed records as the produce events (see `record_key`), through the partitioner."""
+    seconds, peak = c_reference([os.path.join(c_dir, "c_producer"), servers, topic, str(count), str(value_bytes), str(runs),
+                                 "0", "1"])
     return {**summary(seconds), "vmhwm_kib": peak}
 
 
