@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "swift-lambda-kafka",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bootstrap", targets: ["bootstrap"]),
         .executable(name: "lambda-emulator", targets: ["lambda-emulator"]),
@@ -38,18 +37,34 @@ let package = Package(
         .target(name: "AWSSigV4", dependencies: [
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "AWSCredentials", dependencies: [
-            "AWSSigV4", "CurlHTTP",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "MSKIAMAuth", dependencies: ["AWSSigV4", "AWSCredentials", "Encoding"]),
+        .target(name: "AWSCredentials", dependencies: ["AWSSigV4", "CurlHTTP"]),
+        // librdkafka: configuration values, producer, consumer, admin; knows no AWS (OAUTHBEARER
+        // tokens come from an `OAuthBearerTokenProvider`).
         .target(name: "Kafka", dependencies: [
-            "CRdKafka", "CRdKafkaShim", "MSKIAMAuth", "AWSCredentials", "Encoding",
+            "CRdKafka", "CRdKafkaShim", "Encoding",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4", "AWSCredentials"]),
+        // MSK IAM tokens; implements Kafka's token-provider protocol.
+        .target(name: "MSKIAMAuth", dependencies: ["AWSSigV4", "Encoding", "Kafka"]),
+        .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4"]),
+        // The strict JSON scanner, parser, tree and writer.
+        .target(name: "JSON", dependencies: ["Encoding"]),
+
+        // The function: a core of actions, one target per way in, and the composition.
+        .target(name: "FunctionCore", dependencies: [
+            "JSON", "Encoding", "Kafka", "LambdaRuntime", "PostgresSink", "MSKIAMAuth", "AWSCredentials", "CMallocShim",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "DirectFrontEnd", dependencies: ["FunctionCore", "JSON", "Kafka", "LambdaRuntime"]),
+        .target(name: "APIGatewayFrontEnd", dependencies: [
+            "FunctionCore", "JSON", "Encoding", "Kafka", "LambdaRuntime", "PostgresSink",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "WebSocketFrontEnd", dependencies: ["FunctionCore", "JSON", "Encoding", "Kafka"]),
+        .target(name: "EventSourceFrontEnd", dependencies: ["FunctionCore", "JSON", "Encoding", "PostgresSink"]),
         .target(name: "KafkaFunction", dependencies: [
-            "Kafka", "LambdaRuntime", "PostgresSink", "MSKIAMAuth", "AWSCredentials", "Encoding", "CMallocShim",
+            "FunctionCore", "DirectFrontEnd", "APIGatewayFrontEnd", "WebSocketFrontEnd", "EventSourceFrontEnd",
+            "JSON", "Kafka", "LambdaRuntime",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -84,7 +99,11 @@ let package = Package(
         .testTarget(name: "AWSCredentialsTests", dependencies: ["AWSCredentials", "TestSupport"]),
         .testTarget(name: "MSKIAMAuthTests", dependencies: ["MSKIAMAuth", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "MSKIAMAuth", "AWSCredentials", "TestSupport"]),
-        .testTarget(name: "KafkaFunctionTests", dependencies: ["KafkaFunction", "Kafka"]),
+        .testTarget(name: "KafkaFunctionTests", dependencies: [
+            "KafkaFunction", "FunctionCore", "DirectFrontEnd", "APIGatewayFrontEnd", "WebSocketFrontEnd", "EventSourceFrontEnd",
+            "Encoding", "JSON", "Kafka", "LambdaRuntime", "MSKIAMAuth", "PostgresSink",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaEmulatorCoreTests", dependencies: ["LambdaEmulatorCore"]),
         .testTarget(name: "LambdaWireTests", dependencies: ["LambdaWire", "Encoding"]),
