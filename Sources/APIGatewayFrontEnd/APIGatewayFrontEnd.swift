@@ -5,12 +5,12 @@ import PostgresSink
 /// API Gateway REST (payload 1.0) and HTTP (payload 2.0) API events: the REST-proxy routes
 /// (`APIGatewayRouter`). A client mistake is a 4xx answer, never a function error.
 package struct APIGatewayFrontEnd: FrontEnd {
-    private let clients: KafkaClients
+    private let clients: any KafkaAccess
     private let limits: CallerLimits
     private let sink: PostgresSink?
     private let cors: CORSPolicy?
 
-    package init(clients: KafkaClients, limits: CallerLimits, sink: PostgresSink?, cors: CORSPolicy?) {
+    package init(clients: any KafkaAccess, limits: CallerLimits, sink: PostgresSink?, cors: CORSPolicy?) {
         self.clients = clients
         self.limits = limits
         self.sink = sink

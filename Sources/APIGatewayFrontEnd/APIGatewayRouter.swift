@@ -20,7 +20,7 @@ import PostgresSink
 package enum APIGatewayRouter {
     /// The details of a 5xx answer go to the invocation's log; the caller gets a generic message.
     package static func handle(
-        _ request: APIGatewayRequest, clients: KafkaClients, limits: CallerLimits, sink: PostgresSink? = nil,
+        _ request: APIGatewayRequest, clients: any KafkaAccess, limits: CallerLimits, sink: PostgresSink? = nil,
         cors: CORSPolicy?, invocation: FunctionInvocation
     ) throws -> [UInt8] {
         let response: APIGatewayResponse
@@ -93,7 +93,7 @@ package enum APIGatewayRouter {
     }
 
     private static func execute(
-        _ route: APIGatewayRoute, clients: KafkaClients, invocation: FunctionInvocation
+        _ route: APIGatewayRoute, clients: any KafkaAccess, invocation: FunctionInvocation
     ) throws(HTTPProblem) -> APIGatewayResponse {
         let deadline = invocation.deadline
         do {

@@ -18,7 +18,7 @@ package enum RestProxyProduce {
     }
 
     package static func handle(
-        _ records: SuppliedRecords, topic: String, clients: KafkaClients, invocation: FunctionInvocation
+        _ records: SuppliedRecords, topic: String, clients: any KafkaAccess, invocation: FunctionInvocation
     ) throws -> APIGatewayResponse {
         let outcome = try ProduceAction.run(
             ProduceRequest(topic: topic, records: .supplied(records), numPartitions: 1, replicationFactor: -1, createTopic: false),

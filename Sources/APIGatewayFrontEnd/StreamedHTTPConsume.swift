@@ -12,7 +12,7 @@ package enum StreamedHTTPConsume {
     /// The summary line to send as the last chunk, or the error that broke the stream after its first byte.
     /// - Throws: the problem to answer, buffered, when nothing was sent yet.
     package static func run(
-        _ options: ConsumeOptions, clients: KafkaClients, cors: CORSPolicy?, invocation: FunctionInvocation
+        _ options: ConsumeOptions, clients: any KafkaAccess, cors: CORSPolicy?, invocation: FunctionInvocation
     ) throws(HTTPProblem) -> Result<[UInt8], any Error> {
         guard let available = invocation.responder else {
             throw HTTPProblem(400, "Query parameter 'stream': this invocation cannot be answered as a stream; invoke the function with InvokeWithResponseStream (a streaming integration)")

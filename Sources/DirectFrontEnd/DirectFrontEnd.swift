@@ -7,10 +7,10 @@ import Kafka
 /// The front-end of last resort: an event no other front-end claims is read as a direct one.
 package struct DirectFrontEnd: FrontEnd {
     private static let renderTimePerListedRecord: Duration = .microseconds(20)
-    private let clients: KafkaClients
+    private let clients: any KafkaAccess
     private let limits: CallerLimits
 
-    package init(clients: KafkaClients, limits: CallerLimits) {
+    package init(clients: any KafkaAccess, limits: CallerLimits) {
         self.clients = clients
         self.limits = limits
     }

@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// Shared by all runtime loops when `AWS_LAMBDA_MAX_CONCURRENCY` > 1: one producer and one set
 /// of broker connections for the whole environment. Each client is created under a lock, once.
-package final class KafkaClients: Sendable {
+package final class KafkaClients: KafkaAccess {
     package let configuration: KafkaConfiguration
     private let logger: Logger
     private let producerStorage = Mutex<KafkaProducer?>(nil)
@@ -16,11 +16,13 @@ package final class KafkaClients: Sendable {
     private let consumerStorage = Mutex<KafkaConsumer?>(nil)
     private let knownTopicStorage = Mutex<Set<String>>([])
 
-    /// Topics seen to exist, so warm produce invocations skip the metadata round trip. A cache:
-    /// an insert lost to a concurrent one only costs a lookup.
-    package var knownTopics: Set<String> {
-        get { knownTopicStorage.withLock { $0 } }
-        set { knownTopicStorage.withLock { $0.formUnion(newValue) } }
+    /// Topics seen to exist, so warm produce invocations skip the metadata round trip.
+    package func isKnownTopic(_ topic: String) -> Bool {
+        knownTopicStorage.withLock { $0.contains(topic) }
+    }
+
+    package func rememberTopic(_ topic: String) {
+        knownTopicStorage.withLock { _ = $0.insert(topic) }
     }
 
     package init(configuration: KafkaConfiguration, logger: Logger) {
@@ -28,19 +30,19 @@ package final class KafkaClients: Sendable {
         self.logger = logger
     }
 
-    package func producer() throws(FunctionError) -> KafkaProducer {
+    package func producer() throws(FunctionError) -> any RecordProducer {
         try Self.reuseOrCreate(producerStorage, "creating the producer") { () throws(KafkaError) in
             try KafkaProducer(configuration: configuration, logger: logger)
         }
     }
 
-    package func admin() throws(FunctionError) -> KafkaAdmin {
+    package func admin() throws(FunctionError) -> any KafkaAdministration {
         try Self.reuseOrCreate(adminStorage, "creating the admin client") { () throws(KafkaError) in
             try KafkaAdmin(configuration: configuration, logger: logger)
         }
     }
 
-    package func consumer() throws(FunctionError) -> KafkaConsumer {
+    package func consumer() throws(FunctionError) -> any RecordConsumer {
         try Self.reuseOrCreate(consumerStorage, "creating the consumer") { () throws(KafkaError) in
             try KafkaConsumer(configuration: configuration, logger: logger)
         }

@@ -17,7 +17,7 @@ package enum PubSubHandler {
     package static let maximumFetchRecords = 1000
     package static let fetchTimeout: Duration = .seconds(5)
 
-    package static func handle(_ event: WebSocketEvent, clients: KafkaClients, invocation: FunctionInvocation) -> [UInt8] {
+    package static func handle(_ event: WebSocketEvent, clients: any KafkaAccess, invocation: FunctionInvocation) -> [UInt8] {
         switch event.kind {
         case .connect:
             invocation.metrics.action = "ws_connect"
@@ -48,7 +48,7 @@ package enum PubSubHandler {
 
     /// The response member (`"name":{...}`) of a command that succeeded.
     package static func run(
-        _ command: PubSubCommand, clients: KafkaClients, invocation: FunctionInvocation
+        _ command: PubSubCommand, clients: any KafkaAccess, invocation: FunctionInvocation
     ) -> Result<[UInt8], PubSubError> {
         let deadline = invocation.deadline
         let started = ContinuousClock.now
@@ -74,7 +74,7 @@ package enum PubSubHandler {
     }
 
     private static func listOffset(
-        topic: String, partition: Int32, query: OffsetQuery, clients: KafkaClients, deadline: ContinuousClock.Instant
+        topic: String, partition: Int32, query: OffsetQuery, clients: any KafkaAccess, deadline: ContinuousClock.Instant
     ) throws(PubSubError) -> Int64 {
         do {
             return try clients.admin().offset(topic: topic, partition: partition, query: query, deadline: deadline)
@@ -90,7 +90,7 @@ package enum PubSubHandler {
     /// Reads from `offset` up to the partition's end as it was when the fetch began, at most
     /// `maximumFetchRecords` records and `messageBudgetBytes` of answer.
     private static func fetch(
-        topic: String, partition: Int32, offset: Int64, clients: KafkaClients, deadline: ContinuousClock.Instant,
+        topic: String, partition: Int32, offset: Int64, clients: any KafkaAccess, deadline: ContinuousClock.Instant,
         invocation: FunctionInvocation
     ) throws(PubSubError) -> [UInt8] {
         var messages = JSONWriter(reservingCapacity: 16 * 1024)

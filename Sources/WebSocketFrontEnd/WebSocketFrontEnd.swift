@@ -4,9 +4,9 @@ import JSON
 /// API Gateway WebSocket API events: APISIX's Kafka pub/sub protocol (`PubSubHandler`). A command's
 /// failure is an `error_resp` in the answer, never a function error.
 package struct WebSocketFrontEnd: FrontEnd {
-    private let clients: KafkaClients
+    private let clients: any KafkaAccess
 
-    package init(clients: KafkaClients) {
+    package init(clients: any KafkaAccess) {
         self.clients = clients
     }
 

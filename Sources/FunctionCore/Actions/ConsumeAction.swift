@@ -21,7 +21,7 @@ package enum ConsumeAction {
     }
 
     package static func run(
-        _ options: ConsumeOptions, clients: KafkaClients, deadline: ContinuousClock.Instant,
+        _ options: ConsumeOptions, clients: any KafkaAccess, deadline: ContinuousClock.Instant,
         responseBudget budget: Int = directResponseBudget
     ) throws(FunctionError) -> Answer {
         let started = ContinuousClock.now

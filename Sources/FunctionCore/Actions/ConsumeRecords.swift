@@ -19,7 +19,7 @@ package enum ConsumeRecords {
     /// Reads until `deadline`; `accept` returns false for a record that is not taken (it ends the read
     /// and is neither returned nor committed).
     package static func consume(
-        _ options: ConsumeOptions, clients: KafkaClients, deadline: ContinuousClock.Instant,
+        _ options: ConsumeOptions, clients: any KafkaAccess, deadline: ContinuousClock.Instant,
         accept: (ConsumedRecord) -> Bool
     ) throws(FunctionError) -> ConsumeResult {
         let request = ConsumeRequest(

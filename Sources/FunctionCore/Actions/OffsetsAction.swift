@@ -3,7 +3,7 @@ import Kafka
 
 /// Earliest and latest offset of every partition: what a client asks before reading from a position.
 package enum OffsetsAction {
-    package static func run(topic: String, clients: KafkaClients, deadline: ContinuousClock.Instant) throws(FunctionError) -> [UInt8] {
+    package static func run(topic: String, clients: any KafkaAccess, deadline: ContinuousClock.Instant) throws(FunctionError) -> [UInt8] {
         let admin = try clients.admin()
         let partitions: [PartitionOffsets]
         do {

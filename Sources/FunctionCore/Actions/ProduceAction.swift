@@ -20,7 +20,7 @@ package enum ProduceAction {
     /// - Parameter traceID: when set, added as an `X-Amzn-Trace-Id` header to every record
     ///   that does not carry one already.
     package static func run(
-        _ request: ProduceRequest, clients: KafkaClients, deadline: ContinuousClock.Instant, traceID: String? = nil
+        _ request: ProduceRequest, clients: any KafkaAccess, deadline: ContinuousClock.Instant, traceID: String? = nil
     ) throws(FunctionError) -> Outcome {
         let started = ContinuousClock.now
         let topicOutcome = try TopicProvisioner.ensure(request, clients: clients, deadline: deadline)
@@ -56,7 +56,7 @@ package enum ProduceAction {
             deliveredBytes = reports.count(where: \.isAcknowledged) * valueBytes
         }
         if case .leftToBrokerAutoCreation = topicOutcome, reports.contains(where: \.isAcknowledged) {
-            clients.knownTopics.insert(request.topic)
+            clients.rememberTopic(request.topic)
         }
         return Outcome(
             topic: request.topic, topicOutcome: topicOutcome, recordCount: recordCount,

@@ -16,7 +16,7 @@ package enum StreamedConsume {
 
     /// Streams the records and returns the summary line, which the runtime sends as the last chunk.
     package static func run(
-        _ options: ConsumeOptions, clients: KafkaClients, invocation: FunctionInvocation, stream: any ChunkOutput
+        _ options: ConsumeOptions, clients: any KafkaAccess, invocation: FunctionInvocation, stream: any ChunkOutput
     ) throws -> [UInt8] {
         let started = ContinuousClock.now
         let timeout = options.timeoutMilliseconds.map { Duration.milliseconds($0) } ?? ConsumeAction.defaultTimeout

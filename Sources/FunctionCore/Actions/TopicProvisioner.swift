@@ -12,8 +12,8 @@ package enum TopicProvisioner {
         case leftToBrokerAutoCreation
     }
 
-    package static func ensure(_ request: ProduceRequest, clients: KafkaClients, deadline: ContinuousClock.Instant) throws(FunctionError) -> Outcome {
-        if clients.knownTopics.contains(request.topic) { return .existed }
+    package static func ensure(_ request: ProduceRequest, clients: any KafkaAccess, deadline: ContinuousClock.Instant) throws(FunctionError) -> Outcome {
+        if clients.isKnownTopic(request.topic) { return .existed }
         let admin = try clients.admin()
         // One Metadata request answers both "does it exist" and "can CreateTopics reach a controller".
         let lookup: TopicLookup
@@ -23,7 +23,7 @@ package enum TopicProvisioner {
             throw .kafka(error, while: "looking up topic '\(request.topic)'")
         }
         if lookup.topic != nil {
-            clients.knownTopics.insert(request.topic)
+            clients.rememberTopic(request.topic)
             return .existed
         }
         guard request.createTopic else {
@@ -36,7 +36,7 @@ package enum TopicProvisioner {
             let outcome = try admin.createTopic(
                 request.topic, partitions: request.numPartitions,
                 replicationFactor: request.replicationFactor, deadline: deadline)
-            clients.knownTopics.insert(request.topic)
+            clients.rememberTopic(request.topic)
             // "Already exists" is success: a concurrent invocation created it first.
             return outcome == .created ? .created : .existed
         } catch where error.isUnsupportedFeature {
