@@ -27,6 +27,8 @@ let package = Package(
         // Libraries, one job each.
         // Base64, the JSON string escaper and C string buffers: no dependencies, no Foundation.
         .target(name: "Encoding"),
+        // The strict JSON scanner, parser, tree and writer.
+        .target(name: "JSON", dependencies: ["Encoding"]),
         // The Lambda wire contract the runtime and the emulator share: headers, error type and body.
         .target(name: "LambdaWire", dependencies: ["Encoding"]),
         .target(name: "CurlHTTP", dependencies: ["CCurl", "CCurlShim"]),
@@ -35,9 +37,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "AWSSigV4", dependencies: [
+            "Encoding",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "AWSCredentials", dependencies: ["AWSSigV4", "CurlHTTP"]),
+        .target(name: "AWSCredentials", dependencies: ["AWSSigV4", "CurlHTTP", "JSON"]),
         // librdkafka: configuration values, producer, consumer, admin; knows no AWS (OAUTHBEARER
         // tokens come from an `OAuthBearerTokenProvider`).
         .target(name: "Kafka", dependencies: [
@@ -46,9 +49,7 @@ let package = Package(
         ]),
         // MSK IAM tokens; implements Kafka's token-provider protocol.
         .target(name: "MSKIAMAuth", dependencies: ["AWSSigV4", "Encoding", "Kafka"]),
-        .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4"]),
-        // The strict JSON scanner, parser, tree and writer.
-        .target(name: "JSON", dependencies: ["Encoding"]),
+        .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4", "Encoding"]),
 
         // The function: a core of actions, one target per way in, and the composition.
         .target(name: "FunctionCore", dependencies: [
@@ -70,7 +71,7 @@ let package = Package(
 
         // Executables.
         .executableTarget(name: "bootstrap", dependencies: ["LambdaRuntime", "KafkaFunction"]),
-        .target(name: "LambdaEmulatorCore", dependencies: ["LambdaWire"]),
+        .target(name: "LambdaEmulatorCore", dependencies: ["LambdaWire", "Encoding"]),
         .executableTarget(name: "lambda-emulator", dependencies: [
             "LambdaEmulatorCore",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -94,7 +95,7 @@ let package = Package(
         .executableTarget(name: "diagnostic-bootstrap", dependencies: ["LambdaRuntime", "KafkaFunction"],
                           path: "Tests/DiagnosticBootstrap"),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "TestSupport"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Encoding", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AWSCredentialsTests", dependencies: ["AWSCredentials", "TestSupport"]),
         .testTarget(name: "MSKIAMAuthTests", dependencies: ["MSKIAMAuth", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),

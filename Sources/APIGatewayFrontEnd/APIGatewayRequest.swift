@@ -78,17 +78,6 @@ package struct APIGatewayRequest {
     }
 
     private static func percentDecode(_ segment: Substring) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = segment.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next(), let low = iterator.next(),
-                  let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(value)
-        }
-        return String(validating: bytes, as: UTF8.self)
+        PercentDecoding.decode(segment, malformed: .reject).flatMap { String(validating: $0, as: UTF8.self) }
     }
 }

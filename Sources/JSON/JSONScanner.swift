@@ -1,3 +1,5 @@
+import Encoding
+
 /// A cursor over JSON text that can build a value (`parseValue`), step over one while validating it
 /// (`skipValue`), or copy it compactly (`appendCompact`), so a caller chooses per value whether it
 /// needs a tree at all. Every path applies the same rules as `JSONParser`.
@@ -342,7 +344,7 @@ package struct JSONScanner {
         guard bytes.count - position >= 4 else { throw fail("truncated \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard let digit = hexValue(bytes[position]) else { throw fail("invalid hex digit in \\u escape") }
+            guard let digit = Hex.value(of: bytes[position]) else { throw fail("invalid hex digit in \\u escape") }
             value = value << 4 | UInt32(digit)
             position += 1
         }
@@ -385,15 +387,6 @@ package func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
 
 private func isDigit(_ byte: UInt8) -> Bool {
     byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-}
-
-private func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-    default: return nil
-    }
 }
 
 private func printable(_ byte: UInt8) -> String {

@@ -1,3 +1,4 @@
+import Encoding
 import JSON
 
 /// The one reader of the process environment: every variable the function uses becomes a typed
@@ -41,7 +42,7 @@ package struct Environment {
 
     package func integer(_ name: String, in range: ClosedRange<Int64>, default defaultValue: Int64) throws(ConfigurationError) -> Int64 {
         guard let text = text(name) else { return defaultValue }
-        guard let number = Int64(text), range.contains(number) else {
+        guard let number = IntegerText.value(text, in: range) else {
             throw ConfigurationError(name, "must be an integer from \(range.lowerBound) to \(range.upperBound), got '\(text.prefix(32))'")
         }
         return number
