@@ -37,7 +37,7 @@ final class ConsumerSession: @unchecked Sendable {
 
     /// `lookup` answers metadata and watermark requests: on the consumer's own connections they
     /// would queue behind the fetch long-poll (`fetch.wait.max.ms`), as brokers answer in order.
-    func consume(_ request: ConsumeRequest, lookup: NativeClient, accept: (ConsumedRecord) -> Bool) throws(KafkaError) -> ConsumeResult {
+    func consume(_ request: ConsumeRequest, lookup: NativeClient, accept: (ConsumedRecordView) -> Bool) throws(KafkaError) -> ConsumeResult {
         lastUsed = .now
         let plan: ReadPlan
         do throws(KafkaError) {
@@ -48,7 +48,7 @@ final class ConsumerSession: @unchecked Sendable {
         }
         var reader = PartitionReader(plan: plan)
         var failure: KafkaError?
-        while !reader.allAtEnd && reader.records.count < request.maxRecords && !reader.stoppedEarly && !request.deadline.hasPassed {
+        while !reader.allAtEnd && reader.returned < request.maxRecords && !reader.stoppedEarly && !request.deadline.hasPassed {
             guard let message = rd_kafka_consumer_poll(client.handle, request.deadline.remainingMilliseconds()) else { continue }
             defer { rd_kafka_message_destroy(message) }
             if let error = reader.handle(message, topic: request.topic, accept: accept) {
@@ -60,7 +60,7 @@ final class ConsumerSession: @unchecked Sendable {
             }
         }
         if let failure {
-            guard !reader.records.isEmpty else {
+            guard reader.returned > 0 else {
                 forgetAssignment()
                 throw failure
             }
@@ -83,7 +83,7 @@ final class ConsumerSession: @unchecked Sendable {
             }
         }
         return ConsumeResult(
-            records: reader.records, reachedEnd: reader.allAtEnd, nextOffsets: reader.next,
+            records: [], reachedEnd: reader.allAtEnd, nextOffsets: reader.next,
             stoppedEarly: reader.stoppedEarly)
     }
 
