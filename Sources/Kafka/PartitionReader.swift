@@ -23,6 +23,17 @@ struct PartitionReader {
 
     var allAtEnd: Bool { atEnd.count == next.count }
 
+    /// The topic handle seen to carry `topic`: later messages compare the handle, not the name.
+    private var topicHandle: OpaquePointer?
+
+    private mutating func isFromTopic(_ message: UnsafeMutablePointer<rd_kafka_message_t>, _ topic: String) -> Bool {
+        guard let handle = message.pointee.rkt else { return false }
+        if handle == topicHandle { return true }
+        guard String(cString: rd_kafka_topic_name(handle)) == topic else { return false }
+        topicHandle = handle
+        return true
+    }
+
     /// Handles one polled message; returns the error it carries, if any (end-of-partition is not an error).
     mutating func handle(
         _ message: UnsafeMutablePointer<rd_kafka_message_t>, topic: String, accept: (ConsumedRecordView) -> Bool
@@ -43,9 +54,7 @@ struct PartitionReader {
             return KafkaError(code: code, message: reason)
         }
         // Anything before the position is a leftover from before a seek.
-        guard let expected = next[partition], offset >= expected,
-              message.pointee.rkt.map({ String(cString: rd_kafka_topic_name($0)) == topic }) ?? false
-        else { return nil }
+        guard let expected = next[partition], offset >= expected, isFromTopic(message, topic) else { return nil }
 
         guard accept(ConsumedRecordView(message)) else {
             stoppedEarly = true
