@@ -22,7 +22,8 @@ def b64(text: str) -> str:
 class WebSocketPubSubTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.stack = GatewayStack(topics=[TOPIC]).__enter__()
+        # The CORS preflight below comes from this origin, which the gateway must be told to allow.
+        cls.stack = GatewayStack(topics=[TOPIC], emulator_args=["--allow-origin", "https://app.example.com"]).__enter__()
         # Five records on partition 0, known offsets 0-4.
         cls.produced = cls.stack.produce(TOPIC, [
             {"key": f"k{i}", "value": f"value {i}", "partition": 0} for i in range(5)])
