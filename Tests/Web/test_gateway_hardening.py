@@ -6,6 +6,7 @@ import http.client
 import json
 import socket as sockets
 import threading
+import time
 import unittest
 import urllib.error
 import urllib.parse
@@ -110,18 +111,26 @@ class QueueCapTests(unittest.TestCase):
     def tearDownClass(cls):
         cls.stack.__exit__(None, None, None)
 
+    def setUp(self):
+        # The other test's held invocations drain first (they are answered once the hold ends).
+        self.wait_for_pending(lambda count: count == 0, "an empty queue")
+
     def hold_invocations(self):
         self.stack.admin("POST", "/_emulator/faults", {"next_delay_ms": HOLD_MS, "count": 1})
 
     def wait_until_pending(self, count: int):
-        for _ in range(5000):
-            if self.stack.admin("GET", "/_emulator/status")["pending_invocations"] >= count:
+        self.wait_for_pending(lambda pending: pending >= count, f"{count} pending invocations")
+
+    def wait_for_pending(self, condition, description: str):
+        deadline = time.monotonic() + HOLD_MS / 1000 + 30
+        while time.monotonic() < deadline:
+            if condition(self.stack.admin("GET", "/_emulator/status")["pending_invocations"]):
                 return
-        self.fail(f"never {count} pending invocations")
+        self.fail(f"never {description}")
 
     def test_a_connection_over_its_in_flight_cap_is_closed_with_1013(self):
-        self.hold_invocations()
         with connect(self.stack.ws_url) as socket:
+            self.hold_invocations()
             for sequence in (1, 2):
                 socket.send(json.dumps({"sequence": sequence, "cmd_ping": {"state": ""}}))
             self.wait_until_pending(2)
