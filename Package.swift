@@ -28,6 +28,8 @@ let package = Package(
         // Libraries, one job each.
         // Base64, the JSON string escaper and C string buffers: no dependencies, no Foundation.
         .target(name: "Encoding"),
+        // APISIX's PubSubReq/PubSubResp in protobuf's binary form; no dependencies.
+        .target(name: "PubSubWire"),
         // The Lambda wire contract the runtime and the emulator share: headers, error type and body.
         .target(name: "LambdaWire", dependencies: ["Encoding"]),
         .target(name: "CurlHTTP", dependencies: ["CCurl", "CCurlShim"]),
@@ -88,6 +90,7 @@ let package = Package(
         .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaEmulatorCoreTests", dependencies: ["LambdaEmulatorCore"]),
         .testTarget(name: "LambdaWireTests", dependencies: ["LambdaWire", "Encoding"]),
+        .testTarget(name: "PubSubWireTests", dependencies: ["PubSubWire"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"], resources: [.copy("Fixtures")]),
     ]
 )
