@@ -51,7 +51,7 @@ let package = Package(
         ]),
         .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4", "AWSCredentials"]),
         .target(name: "KafkaFunction", dependencies: [
-            "Kafka", "LambdaRuntime", "PostgresSink", "MSKIAMAuth", "AWSCredentials", "Encoding", "CMallocShim",
+            "Kafka", "LambdaRuntime", "PostgresSink", "MSKIAMAuth", "AWSCredentials", "Encoding", "CMallocShim", "PubSubWire",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "AWSCredentialsTests", dependencies: ["AWSCredentials", "TestSupport"]),
         .testTarget(name: "MSKIAMAuthTests", dependencies: ["MSKIAMAuth", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "MSKIAMAuth", "AWSCredentials", "TestSupport"]),
-        .testTarget(name: "KafkaFunctionTests", dependencies: ["KafkaFunction", "Kafka"]),
+        .testTarget(name: "KafkaFunctionTests", dependencies: ["KafkaFunction", "Kafka", "PubSubWire"]),
         .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaEmulatorCoreTests", dependencies: ["LambdaEmulatorCore"]),
         .testTarget(name: "LambdaWireTests", dependencies: ["LambdaWire", "Encoding"]),

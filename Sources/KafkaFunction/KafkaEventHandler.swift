@@ -75,7 +75,9 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
             return try SinkAction.run(batch, sink: sink)
         }
         if WebSocketEvent.isWebSocketEvent(scanned.document) {
-            return PubSubHandler.handle(try WebSocketEvent.decode(scanned.document), clients: clients, deadline: deadline, metrics: &metrics)
+            return PubSubHandler.handle(
+                try WebSocketEvent.decode(scanned.document), clients: clients, deadline: deadline, logger: context.logger,
+                metrics: &metrics)
         }
         if APIGatewayRequest.isAPIGatewayEvent(scanned.document) {
             let document = scanned.replacedRecords ? try EventDecoder.parse(event) : scanned.document
