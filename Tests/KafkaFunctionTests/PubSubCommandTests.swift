@@ -1,8 +1,14 @@
 import Encoding
 import Kafka
 import Logging
+@testable import APIGatewayFrontEnd
+@testable import DirectFrontEnd
+@testable import EventSourceFrontEnd
+@testable import FunctionCore
+@testable import JSON
 @testable import KafkaFunction
 import PubSubWire
+@testable import WebSocketFrontEnd
 import Testing
 
 @Suite struct PubSubCommandTests {
@@ -78,8 +84,11 @@ import Testing
     /// Answers that need no broker: a ping, and commands refused before Kafka is asked.
     static func answer(_ body: String, binary: Bool, metrics: inout InvocationMetrics) -> [UInt8] {
         let event = WebSocketEvent(kind: .message, routeKey: "$default", connectionID: "c", body: body, isBase64Encoded: binary)
+        let invocation = FunctionInvocation(deadline: .now + .seconds(1), traceID: nil, logger: .init(label: "t"))
         let clients = KafkaClients(configuration: KafkaConfiguration(bootstrapServers: "127.0.0.1:1"), logger: .init(label: "t"))
-        return PubSubHandler.handle(event, clients: clients, deadline: .now + .seconds(1), logger: .init(label: "t"), metrics: &metrics)
+        let answer = PubSubHandler.handle(event, clients: clients, invocation: invocation)
+        metrics = invocation.metrics
+        return answer
     }
 
     /// The binary `PubSubResp` of a proxy answer with `isBase64Encoded: true`.
