@@ -65,8 +65,8 @@ int main(int argc, char **argv) {
     long count = atol(argv[3]), repeats = atol(argv[5]);
     size_t size = (size_t)atol(argv[4]);
     int partitions = argc >= 7 ? atoi(argv[6]) : 0, keyed = argc == 8 && atoi(argv[7]) == 1;
-    if (count < 1 || repeats < 1 || repeats > 100 || size < 1 || size > 1000000) {
-        fprintf(stderr, "c_producer: COUNT, VALUE_BYTES and REPEATS (1-100) must be positive\n");
+    if (count < 1 || repeats < 1 || repeats > 1000 || size < 1 || size > 1000000) {
+        fprintf(stderr, "c_producer: COUNT, VALUE_BYTES and REPEATS (1-1000) must be positive\n");
         return 2;
     }
     char *value = malloc(size);
