@@ -25,15 +25,17 @@ def reference_kind(name):
 
 
 def rows(figures):
-    """Figures sharing a name (ours next to C, then next to the peer) become one row."""
+    """Figures sharing a name and unit (ours next to C, then next to the peer) become one row."""
     ordered, by_name = [], {}
     for figure in figures:
         if figure.ours is None:
             continue
-        row = by_name.get(figure.name)
+        row = by_name.get((figure.name, figure.unit))
         if row is None:
-            row = {"name": figure.name, "unit": figure.unit, "ours": figure.ours, "references": [], "goals": []}
-            by_name[figure.name] = row
+            shared = any(other.name == figure.name and other.unit != figure.unit for other in figures)
+            name = f"{figure.name}, {figure.unit}" if shared else figure.name
+            row = {"name": name, "unit": figure.unit, "ours": figure.ours, "references": [], "goals": []}
+            by_name[(figure.name, figure.unit)] = row
             ordered.append(row)
         if figure.reference is not None:
             row["references"].append((figure.reference_name, figure.reference))
@@ -90,3 +92,29 @@ def svg(figures, title, subtitle):
 def write_svg(path, figures, title, subtitle):
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(svg(figures, title, subtitle))
+
+
+class _Stored:
+    """A figure read back from bench.json."""
+
+    def __init__(self, entry):
+        for field in ("name", "unit", "ours", "reference", "reference_name", "goal"):
+            setattr(self, field, entry.get(field))
+        self.goal_met = entry.get("goal_met")
+
+
+def main():
+    """Redraws a chart from a run's bench.json: chart.py BENCH_JSON OUTPUT_SVG."""
+    import json
+    import sys
+    source, output = sys.argv[1:3]
+    with open(source, encoding="utf-8") as handle:
+        run = json.load(handle)
+    environment = run["environment"]
+    subtitle = f"{environment['date']}, {'--quick, ' if environment.get('quick') else ''}{environment['cpus']} CPUs; bars scaled within each row"
+    write_svg(output, [_Stored(entry) for entry in run["figures"]],
+              "scripts/bench: ours beside C librdkafka and the Python peer", subtitle)
+
+
+if __name__ == "__main__":
+    main()
