@@ -4,11 +4,12 @@ import Synchronization
 /// Writes Kafka records into PostgreSQL tables and reads them back.
 ///
 /// Connects on first use (never at start), keeps the connection for later invocations, and opens a
-/// new one when it broke. Each batch is one statement per table (one round trip and one transaction;
-/// several tables share an explicit transaction), so a failed batch leaves nothing behind.
-/// Concurrent runtime loops share one sink: its operations take turns on the one connection.
+/// new one when it broke. Each batch is one transaction: per table, `COPY` into the connection's
+/// staging table (`StagingTable`), then one `INSERT ... SELECT ... ON CONFLICT` into the sink's
+/// table; a failed or interrupted batch leaves nothing behind. Concurrent runtime loops share one
+/// sink: its operations take turns on the one connection.
 public final class PostgresSink: @unchecked Sendable {
-    /// Guards `connection`, `preparedTables` and `cachedToken`: every public operation holds it.
+    /// Guards `connection`, `preparedTables`, `hasStagingTable` and `cachedToken`: every public operation holds it.
     private let turn = Mutex(())
     /// A token is used only to log in; a new one is made for a new connection after this many seconds.
     static let tokenReuseSeconds: Int64 = 600
@@ -16,17 +17,25 @@ public final class PostgresSink: @unchecked Sendable {
     public let settings: SinkSettings
     public let target: ConnectionTarget
     private let tokens: RDSAuthTokenGenerator?
+    private let passwords: (any SinkPasswordSource)?
     private let clock: any AWSClock
     private let setsConnectTimeout: Bool
     private var connection: PostgresConnection?
     private var preparedTables: Set<TableName> = []
+    /// The connection's staging table exists (it lives as long as the connection).
+    private var hasStagingTable = false
     private var cachedToken: RDSAuthToken?
+    /// Test seam: runs between a batch's `COPY` and its `INSERT`, with the server process's id
+    /// (a test ends that process there to break the connection mid-transaction). Never set in a product.
+    var afterCopyBeforeInsert: (@Sendable (_ backendProcessID: Int32) -> Void)?
 
     /// Checks the connection string; connects nothing yet.
     /// - Parameter tokens: required with `.iam` authentication.
-    public init(settings: SinkSettings, tokens: RDSAuthTokenGenerator? = nil, clock: some AWSClock = SystemClock())
-        throws(ConnectionTargetError)
-    {
+    /// - Parameter passwords: required with `.secretsManager` authentication.
+    public init(
+        settings: SinkSettings, tokens: RDSAuthTokenGenerator? = nil, passwords: (any SinkPasswordSource)? = nil,
+        clock: some AWSClock = SystemClock()
+    ) throws(ConnectionTargetError) {
         target = try ConnectionTarget.parse(settings.connection)
         if case .iam = settings.authentication {
             guard tokens != nil else { throw ConnectionTargetError(reason: "IAM authentication needs AWS credentials") }
@@ -37,6 +46,12 @@ public final class PostgresSink: @unchecked Sendable {
                 throw ConnectionTargetError(reason: "IAM authentication makes its own password; remove the password from the URI")
             }
         }
+        if case .secretsManager = settings.authentication {
+            guard passwords != nil else { throw ConnectionTargetError(reason: "a password secret needs a way to read it") }
+            guard !target.hasPassword else {
+                throw ConnectionTargetError(reason: "the password comes from the secret; remove the password from the URI")
+            }
+        }
         if case let .success(options) = ConnectionOptions.parse(settings.connection) {
             setsConnectTimeout = options.values["connect_timeout"] == nil
         } else {
@@ -44,6 +59,7 @@ public final class PostgresSink: @unchecked Sendable {
         }
         self.settings = settings
         self.tokens = tokens
+        self.passwords = passwords
         self.clock = clock
     }
 
@@ -74,22 +90,22 @@ public final class PostgresSink: @unchecked Sendable {
             }
         }
         summary.tables = groups.map(\.table.description)
-        var statements: [(table: TableName, statement: BatchStatement, count: Int)] = []
+        var batches: [(table: TableName, records: [SinkRecord])] = []
         for group in groups {
             switch settings.mode {
             case .insert:
-                statements.append((group.table, .insert(group.records, into: group.table), group.records.count))
+                batches.append(group)
             case .upsert:
                 let latest = try Self.latestPerKey(group.records)
                 summary.skipped += group.records.count - latest.count
-                statements.append((group.table, .upsert(latest, into: group.table), latest.count))
+                batches.append((group.table, latest))
             }
         }
         let outcome = try withConnection { connection throws(SinkError) -> WriteSummary in
             for group in groups {
                 try prepare(group.table, on: connection)
             }
-            return try run(statements, on: connection)
+            return try run(batches, on: connection)
         }
         summary.written = outcome.written
         summary.deleted = outcome.deleted
@@ -140,6 +156,7 @@ public final class PostgresSink: @unchecked Sendable {
     private func dropConnection() {
         connection = nil
         preparedTables = []
+        hasStagingTable = false
     }
 
     // MARK: - Batches
@@ -168,30 +185,37 @@ public final class PostgresSink: @unchecked Sendable {
         return latest
     }
 
-    private func run(
-        _ statements: [(table: TableName, statement: BatchStatement, count: Int)], on connection: PostgresConnection
-    ) throws(SinkError) -> WriteSummary {
+    /// One transaction: per table, the records are copied into the staging table and moved from there
+    /// with one statement. The staging table is emptied by the commit (or the rollback).
+    private func run(_ batches: [(table: TableName, records: [SinkRecord])], on connection: PostgresConnection) throws(SinkError) -> WriteSummary {
         var summary = WriteSummary()
-        let explicitTransaction = statements.count > 1
-        if explicitTransaction { _ = try connection.execute("BEGIN") }
+        if !hasStagingTable {
+            _ = try connection.execute(StagingTable.createStatement)
+            hasStagingTable = true
+        }
+        _ = try connection.execute("BEGIN")
         do {
-            for entry in statements {
-                let result = try connection.execute(entry.statement.sql, entry.statement.parameters)
+            for (index, batch) in batches.enumerated() {
+                if index > 0 { _ = try connection.execute(StagingTable.truncateStatement) }
+                try connection.copy(batch.records, with: StagingTable.copyStatement)
+                afterCopyBeforeInsert?(connection.backendProcessID)
                 switch settings.mode {
                 case .insert:
+                    let result = try connection.execute(StagingTable.insertStatement(into: batch.table))
                     summary.written += result.affected
-                    summary.skipped += entry.count - result.affected
+                    summary.skipped += batch.records.count - result.affected
                 case .upsert:
+                    let result = try connection.execute(StagingTable.upsertStatement(into: batch.table))
                     let written = result.rows.first?[0].flatMap { Int($0) } ?? 0
                     let deleted = result.rows.first?[1].flatMap { Int($0) } ?? 0
                     summary.written += written
                     summary.deleted += deleted
-                    summary.skipped += entry.count - written - deleted
+                    summary.skipped += batch.records.count - written - deleted
                 }
             }
-            if explicitTransaction { _ = try connection.execute("COMMIT") }
+            _ = try connection.execute("COMMIT")
         } catch {
-            if explicitTransaction, connection.isUsable { _ = try? connection.execute("ROLLBACK") }
+            if connection.isUsable { _ = try? connection.execute("ROLLBACK") }
             throw Self.explained(error)
         }
         return summary
@@ -203,7 +227,7 @@ public final class PostgresSink: @unchecked Sendable {
         case "42P10":
             return SinkError(
                 .tableMismatch, "The table's primary key does not match the sink mode: \(error.message)", sqlState: error.sqlState)
-        case "22P02", "22021", "22P05":
+        case "22P02", "22021", "22P05", "22008":
             return SinkError(.invalidRecord, "PostgreSQL refused a value: \(error.message)", sqlState: error.sqlState)
         default:
             return error
@@ -260,18 +284,55 @@ public final class PostgresSink: @unchecked Sendable {
         dropConnection()
         var keywords: [(String, String)] = [("dbname", settings.connection), ("fallback_application_name", "swift-lambda-kafka")]
         if setsConnectTimeout { keywords.append(("connect_timeout", String(settings.connectTimeoutSeconds))) }
+        var secrets = [settings.connection] + ConnectionTarget.passwordComponents(of: settings.connection)
         switch settings.authentication {
         case let .password(password):
-            if let password { keywords.append(("password", password)) }
+            if let password {
+                keywords.append(("password", password))
+                secrets.append(password)
+            }
             if let caBundlePath = settings.caBundlePath {
                 keywords += [("sslmode", "verify-full"), ("sslrootcert", caBundlePath)]
             }
         case let .iam(_, caBundlePath):
-            keywords += [("password", try currentToken().value), ("sslmode", "verify-full"), ("sslrootcert", caBundlePath)]
+            let token = try currentToken().value
+            keywords += [("password", token), ("sslmode", "verify-full"), ("sslrootcert", caBundlePath)]
+            secrets.append(token)
+        case .secretsManager:
+            if let caBundlePath = settings.caBundlePath {
+                keywords += [("sslmode", "verify-full"), ("sslrootcert", caBundlePath)]
+            }
+            return try openWithSecretPassword(keywords, secrets: secrets)
         }
-        let opened = try PostgresConnection(keywords: keywords, describedAs: target.description)
-        connection = opened
-        return opened
+        do {
+            let opened = try PostgresConnection(keywords: keywords, describedAs: target.description, secrets: secrets)
+            connection = opened
+            return opened
+        } catch {
+            throw error.error
+        }
+    }
+
+    /// Logs in with the secret's cached password; when the server asked for a password and the login
+    /// failed, reads the secret again (it may have been rotated) and tries once more with a changed one.
+    private func openWithSecretPassword(_ keywords: [(String, String)], secrets: [String]) throws(SinkError) -> PostgresConnection {
+        guard let passwords else { throw SinkError(.authenticationFailed, "No way to read the password secret") }
+        var password = try passwords.password(refresh: false)
+        var refreshed = false
+        while true {
+            do {
+                let opened = try PostgresConnection(
+                    keywords: keywords + [("password", password)], describedAs: target.description, secrets: secrets + [password])
+                connection = opened
+                return opened
+            } catch {
+                guard error.serverAskedForPassword, !refreshed else { throw error.error }
+                refreshed = true
+                let fresh = try passwords.password(refresh: true)
+                guard fresh != password else { throw error.error }
+                password = fresh
+            }
+        }
     }
 
     private func currentToken() throws(SinkError) -> RDSAuthToken {

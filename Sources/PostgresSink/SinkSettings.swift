@@ -13,6 +13,8 @@ public struct SinkSettings: Sendable {
         /// RDS IAM database authentication: a fresh `rds-db:connect` token as the password, TLS verified
         /// against `caBundlePath`.
         case iam(region: String, caBundlePath: String)
+        /// The `password` field of this Secrets Manager secret, read at run time (`SinkPasswordSource`).
+        case secretsManager(secretARN: String)
     }
 
     /// A libpq connection URI or key=value string (host, port, dbname, user, sslmode, ...).
@@ -69,6 +71,22 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
         return ConnectionTarget(
             host: host, port: port, user: user, database: values["dbname"] ?? user,
             hasPassword: !(values["password"] ?? "").isEmpty)
+    }
+
+    /// The password a connection string holds, as libpq reads it and as written in a URI's user info
+    /// (percent-encoded): texts no error may show.
+    static func passwordComponents(of connection: String) -> [String] {
+        var secrets: [String] = []
+        if case let .success(options) = ConnectionOptions.parse(connection), let password = options.values["password"] {
+            secrets.append(password)
+        }
+        if let schemeEnd = connection.firstRange(of: "://") {
+            let authority = connection[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" }
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                secrets.append(String(authority[authority.index(after: colon)..<at]))
+            }
+        }
+        return secrets.filter { !$0.isEmpty }
     }
 
     public var description: String {

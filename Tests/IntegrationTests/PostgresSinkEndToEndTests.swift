@@ -22,9 +22,13 @@ final class PostgresSinkEndToEndTests {
         try EmulatorHarness(
             environment: [
                 "KAFKA_ENDPOINT": "127.0.0.1:9", "SINK_POSTGRES_URL": postgres.url, "CORS_ALLOW_ORIGIN": "*",
+                "SINK_TOPICS": Self.sinkTopics,
             ].merging(environment) { $1 },
             timeoutSeconds: 30)
     }
+
+    /// The topics the suite's bootstraps sink: the sample events' two and every `sink-` / `sink.` topic.
+    static let sinkTopics = "orders,customers,sink-*,sink.*"
 
     struct Record {
         var topic: String
@@ -244,6 +248,37 @@ final class PostgresSinkEndToEndTests {
         #expect((try missing.jsonObject())["statusCode"] as? Int == 404)
         let badLimit = try emulator.invoke(try APIGatewayEndToEndTests.httpAPIEvent("GET", "/topics/\(topic)/rows", query: ["limit": "0"]))
         #expect((try badLimit.jsonObject())["statusCode"] as? Int == 400)
+    }
+
+    /// Security finding (issue 22): rows were read from any table shaped like a sink table, and a
+    /// missing relation (404) answered differently from an existing non-sink one (502).
+    @Test func rowsAreServedOnlyForTopicsTheFunctionSinks() throws {
+        _ = try postgres.query("""
+            CREATE TABLE payroll (topic text NOT NULL, "partition" integer NOT NULL, "offset" bigint NOT NULL, key bytea,
+              value_json jsonb, value_bytes bytea, headers jsonb NOT NULL, "timestamp" timestamptz, timestamp_type text,
+              PRIMARY KEY (topic, "partition", "offset"));
+            INSERT INTO payroll VALUES ('payroll', 0, 0, NULL, '{"salary":99000}', NULL, '[]', NULL, NULL)
+            """)
+        let emulator = try emulator()
+        func answer(_ topic: String, from emulator: EmulatorHarness) throws -> (status: Int?, body: String) {
+            let proxy = try emulator.invoke(try APIGatewayEndToEndTests.httpAPIEvent("GET", "/topics/\(topic)/rows")).jsonObject()
+            return (proxy["statusCode"] as? Int, proxy["body"] as? String ?? "")
+        }
+        let payroll = try answer("payroll", from: emulator)
+        #expect(payroll.status == 404, "a table outside SINK_TOPICS was served: \(payroll)")
+        #expect(!payroll.body.contains("99000"))
+        let catalog = try answer("pg_authid", from: emulator)
+        let neverWritten = try answer("sink-never", from: emulator)
+        #expect(catalog.status == 404, "\(catalog)")
+        #expect(catalog.body == payroll.body, "an existing relation answers differently from a missing one")
+        #expect(neverWritten.status == 404 && neverWritten.body == payroll.body, "\(neverWritten)")
+
+        // Names outside SINK_TOPICS never reach the database: with it down they are still 404.
+        let closedPort = try LocalPostgres.freePort()
+        let down = try self.emulator(["SINK_POSTGRES_URL": "postgresql://writer@127.0.0.1:\(closedPort)/app"])
+        #expect(try answer("pg_authid", from: down) == catalog)
+        #expect(try answer("payroll", from: down) == catalog)
+        #expect(try answer("sink-pages", from: down).status == 503, "a sink topic is read from the database")
     }
 
     /// The sink's sample events, in the order `scripts/run-local` sends them.

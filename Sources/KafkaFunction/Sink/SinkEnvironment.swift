@@ -8,13 +8,14 @@ enum SinkEnvironment {
     static let tableVariable = "SINK_TABLE"
     static let authVariable = "SINK_POSTGRES_AUTH"
     static let passwordVariable = "SINK_POSTGRES_PASSWORD"
+    static let secretVariable = "SINK_POSTGRES_SECRET_ARN"
     static let caBundleVariable = "SINK_POSTGRES_CA_BUNDLE"
     static let regionVariable = "AWS_REGION"
 
     /// nil when `SINK_POSTGRES_URL` is not set (and no other `SINK_` variable is).
     static func sink(from environment: [String: String]) throws(FunctionError) -> PostgresSink? {
         guard let url = environment[urlVariable], !url.isEmpty else {
-            for variable in [modeVariable, tableVariable, authVariable, passwordVariable, caBundleVariable]
+            for variable in [modeVariable, tableVariable, authVariable, passwordVariable, secretVariable, caBundleVariable]
             where environment[variable] != nil {
                 throw invalid(urlVariable, "is required when \(variable) is set")
             }
@@ -36,10 +37,33 @@ enum SinkEnvironment {
         let caBundle = environment[caBundleVariable].flatMap { $0.isEmpty ? nil : $0 }
         let authentication: SinkSettings.Authentication
         var tokens: RDSAuthTokenGenerator?
+        var passwords: (any SinkPasswordSource)?
+        let secretARN = environment[secretVariable].flatMap { $0.isEmpty ? nil : $0 }
         switch environment[authVariable] ?? "password" {
         case "password":
-            authentication = .password(environment[passwordVariable])
+            if let secretARN {
+                guard environment[passwordVariable] == nil else {
+                    throw invalid(passwordVariable, "must not be set with \(secretVariable) (the secret holds the password)")
+                }
+                guard let region = SecretsManagerClient.region(ofSecretARN: secretARN) else {
+                    throw invalid(secretVariable, "must be a secret's ARN, arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME")
+                }
+                let client: SecretsManagerClient
+                do {
+                    client = try SecretsManagerClient(
+                        region: region, environment: environment, credentials: DefaultCredentialChain(environment: environment))
+                } catch {
+                    throw invalid(secretVariable, error.message)
+                }
+                authentication = .secretsManager(secretARN: secretARN)
+                passwords = SecretsManagerPassword(secretARN: secretARN, client: client)
+            } else {
+                authentication = .password(environment[passwordVariable])
+            }
         case "iam":
+            guard secretARN == nil else {
+                throw invalid(secretVariable, "must not be set with \(authVariable)=iam (the IAM token is the password)")
+            }
             guard environment[passwordVariable] == nil else {
                 throw invalid(passwordVariable, "must not be set with \(authVariable)=iam (the IAM token is the password)")
             }
@@ -57,7 +81,7 @@ enum SinkEnvironment {
         let settings = SinkSettings(
             connection: url, mode: mode, table: table, authentication: authentication, caBundlePath: caBundle)
         do {
-            return try PostgresSink(settings: settings, tokens: tokens)
+            return try PostgresSink(settings: settings, tokens: tokens, passwords: passwords)
         } catch {
             throw invalid(urlVariable, error.reason)
         }
