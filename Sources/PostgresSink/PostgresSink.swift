@@ -81,6 +81,11 @@ public final class PostgresSink: @unchecked Sendable {
         var groups: [(table: TableName, records: [SinkRecord])] = []
         var groupIndex: [TableName: Int] = [:]
         for record in records {
+            guard settings.topics.contains(record.topic) else {
+                throw SinkError(
+                    .topicNotConfigured,
+                    "Record \(record.topic)-\(record.partition)@\(record.offset): the sink writes only the topics in SINK_TOPICS (\(settings.topics)); add the topic there")
+            }
             let table = table(for: record.topic)
             if let index = groupIndex[table] {
                 groups[index].records.append(record)
@@ -113,10 +118,16 @@ public final class PostgresSink: @unchecked Sendable {
         return summary
     }
 
+    /// What a read of a topic the sink does not serve, or has not written yet, answers: the same for
+    /// both, and for every name, so it tells nothing about which tables exist.
+    public static let noRowsMessage = "No rows are stored for this topic"
+
     /// Rows of one topic in offset order (then partition), after `afterOffset`, at most `limit`.
-    /// - Throws: `SinkError` `.tableNotFound` when nothing was ever written for the topic.
+    /// - Throws: `SinkError` `.tableNotFound` when the topic is not one of `settings.topics` (no query
+    ///   is made) or nothing was ever written for it.
     public func rows(topic: String, key: [UInt8]?, afterOffset: Int64, limit: Int) throws(SinkError) -> [SinkRow] {
-        try turn.withLock { _ throws(SinkError) in try rowsHoldingTurn(topic: topic, key: key, afterOffset: afterOffset, limit: limit) }
+        guard settings.topics.contains(topic) else { throw SinkError(.tableNotFound, Self.noRowsMessage) }
+        return try turn.withLock { _ throws(SinkError) in try rowsHoldingTurn(topic: topic, key: key, afterOffset: afterOffset, limit: limit) }
     }
 
     private func rowsHoldingTurn(topic: String, key: [UInt8]?, afterOffset: Int64, limit: Int) throws(SinkError) -> [SinkRow] {
@@ -136,7 +147,7 @@ public final class PostgresSink: @unchecked Sendable {
         do {
             result = try withConnection { connection throws(SinkError) in try connection.execute(sql, parameters) }
         } catch where error.sqlState == "42P01" {
-            throw SinkError(.tableNotFound, "No rows for topic \(topic): table \(table) does not exist yet")
+            throw SinkError(.tableNotFound, Self.noRowsMessage)
         }
         return result.rows.compactMap { row in
             guard let partitionText = row[0], let partition = Int32(partitionText),

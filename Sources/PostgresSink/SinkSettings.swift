@@ -20,6 +20,8 @@ public struct SinkSettings: Sendable {
     /// A libpq connection URI or key=value string (host, port, dbname, user, sslmode, ...).
     public var connection: String
     public var mode: Mode
+    /// The topics written and served; a batch with another topic fails, and its rows are never read.
+    public var topics: SinkTopics
     /// One table for every topic; nil: a table per topic, named by `TableName.forTopic`.
     public var table: TableName?
     public var authentication: Authentication
@@ -28,10 +30,11 @@ public struct SinkSettings: Sendable {
     public var connectTimeoutSeconds: Int
 
     public init(
-        connection: String, mode: Mode = .insert, table: TableName? = nil, authentication: Authentication = .password(nil),
+        connection: String, topics: SinkTopics, mode: Mode = .insert, table: TableName? = nil, authentication: Authentication = .password(nil),
         caBundlePath: String? = nil, connectTimeoutSeconds: Int = 5
     ) {
         self.connection = connection
+        self.topics = topics
         self.mode = mode
         self.table = table
         self.authentication = authentication
@@ -49,14 +52,16 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
     var hasPassword: Bool
 
     /// Checks a connection URI or string with libpq's own parser.
-    /// - Throws: a reason that quotes none of the text (it may hold a password).
+    /// - Throws: a reason that quotes none of the text (it may hold a password), only libpq's words.
     public static func parse(_ connection: String) throws(ConnectionTargetError) -> ConnectionTarget {
         let options: ConnectionOptions
         switch ConnectionOptions.parse(connection) {
         case let .success(parsed): options = parsed
         case let .failure(failure):
-            // libpq's reasons quote at most the URI scheme or a keyword, never the password.
-            throw ConnectionTargetError(reason: "libpq cannot parse it: \(failure.reason)")
+            // libpq quotes the part it failed on, and that can be the password or the whole URI
+            // (`invalid percent-encoded token: "S3cr3t%zzPass"`): every quoted part is withheld.
+            throw ConnectionTargetError(
+                reason: "libpq cannot parse it: \(SecretRedaction.withoutQuotedParts(failure.reason)) (quoted parts withheld: they may hold the password)")
         }
         let values = options.values
         let host = values["host"] ?? values["hostaddr"] ?? ""

@@ -71,12 +71,26 @@ import Testing
         }
     }
 
-    @Test func iamNeedsAUserAHostAndNoPassword() {
+    @Test func sinkTopicsAreNamesOrNonEmptyPrefixes() throws {
+        let topics = try #require(SinkTopics("orders, audit.*,sink-*"))
+        #expect(topics.contains("orders"))
+        #expect(!topics.contains("orders2"))
+        #expect(topics.contains("audit.eu"))
+        #expect(topics.contains("sink-x"))
+        #expect(!topics.contains("pg_authid"))
+        #expect(topics.description == "orders,audit.*,sink-*")
+        for bad in ["", "*", "orders,", "a b", "orders,*", "x;y", String(repeating: "a", count: 250)] {
+            #expect(SinkTopics(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func iamNeedsAUserAHostAndNoPassword() throws {
+        let topics = try #require(SinkTopics("t"))
         let tokens = RDSAuthTokenGenerator(region: "us-east-1", credentials: NoCredentials())
         for url in ["postgresql://db.example.com/app", "postgresql://u:p@db.example.com/app", "postgresql://u@/app?host=/tmp"] {
             #expect(throws: ConnectionTargetError.self, "\(url)") {
                 _ = try PostgresSink(
-                    settings: SinkSettings(connection: url, authentication: .iam(region: "us-east-1", caBundlePath: "/ca.pem")),
+                    settings: SinkSettings(connection: url, topics: topics, authentication: .iam(region: "us-east-1", caBundlePath: "/ca.pem")),
                     tokens: tokens)
             }
         }

@@ -4,6 +4,7 @@ import PostgresSink
 /// The sink's environment variables, turned into a `PostgresSink` (which connects on first use).
 enum SinkEnvironment {
     static let urlVariable = "SINK_POSTGRES_URL"
+    static let topicsVariable = "SINK_TOPICS"
     static let modeVariable = "SINK_MODE"
     static let tableVariable = "SINK_TABLE"
     static let authVariable = "SINK_POSTGRES_AUTH"
@@ -15,11 +16,17 @@ enum SinkEnvironment {
     /// nil when `SINK_POSTGRES_URL` is not set (and no other `SINK_` variable is).
     static func sink(from environment: [String: String]) throws(FunctionError) -> PostgresSink? {
         guard let url = environment[urlVariable], !url.isEmpty else {
-            for variable in [modeVariable, tableVariable, authVariable, passwordVariable, secretVariable, caBundleVariable]
+            for variable in [topicsVariable, modeVariable, tableVariable, authVariable, passwordVariable, secretVariable, caBundleVariable]
             where environment[variable] != nil {
                 throw invalid(urlVariable, "is required when \(variable) is set")
             }
             return nil
+        }
+        guard let topicsText = environment[topicsVariable], !topicsText.isEmpty else {
+            throw invalid(topicsVariable, "is required with \(urlVariable): the topics this function sinks, comma-separated names or prefixes ending in * (orders,audit.*)")
+        }
+        guard let topics = SinkTopics(topicsText) else {
+            throw invalid(topicsVariable, "must be comma-separated topic names ([a-zA-Z0-9._-]) or prefixes ending in * (orders,audit.*); a bare * is not allowed")
         }
         let mode: SinkSettings.Mode
         switch environment[modeVariable] ?? "insert" {
@@ -79,7 +86,7 @@ enum SinkEnvironment {
             throw invalid(authVariable, "must be password or iam")
         }
         let settings = SinkSettings(
-            connection: url, mode: mode, table: table, authentication: authentication, caBundlePath: caBundle)
+            connection: url, topics: topics, mode: mode, table: table, authentication: authentication, caBundlePath: caBundle)
         do {
             return try PostgresSink(settings: settings, tokens: tokens, passwords: passwords)
         } catch {

@@ -44,7 +44,7 @@ enum SinkRowsRoute {
             rows = try sink.rows(topic: query.topic, key: query.key, afterOffset: query.afterOffset, limit: query.limit + 1)
         } catch {
             switch error.kind {
-            case .tableNotFound: throw HTTPProblem(404, error.message)
+            case .tableNotFound: throw HTTPProblem(404, PostgresSink.noRowsMessage)
             case .databaseUnavailable, .authenticationFailed: throw HTTPProblem(503, "\(error.errorType): \(error.message)")
             default: throw HTTPProblem(502, "\(error.errorType): \(error.message)")
             }
