@@ -281,6 +281,40 @@ final class PostgresSinkEndToEndTests {
         #expect(try answer("sink-pages", from: down).status == 503, "a sink topic is read from the database")
     }
 
+    /// Security finding (issue 22): libpq quotes the component of a connection string it refuses.
+    @Test func aConnectionStringLibpqRefusesIsAnInitErrorWithoutThePassword() throws {
+        let emulator = try emulator(["SINK_POSTGRES_URL": "postgresql://sink:S3cr3t%zzPass@127.0.0.1:5432/app"])
+        let result = try emulator.invoke(try Self.batch([Record(topic: "sink-init", offset: 0, value: Self.json("{}"))]))
+        #expect(result.functionError == "Unhandled", "\(result.text)")
+        #expect(emulator.waitForStandardError { $0.contains("init error: Function.InvalidConfiguration") }, "\(emulator.standardError)")
+        #expect(result.text.contains("SINK_POSTGRES_URL"), "\(result.text)")
+        #expect(!(result.text + emulator.standardError).contains("S3cr3t"), "\(result.text) \(emulator.standardError.suffix(2000))")
+    }
+
+    /// `SINK_POSTGRES_SECRET_ARN`: the bootstrap reads the password from Secrets Manager (moto) with its
+    /// own signed call, logs in to a PostgreSQL that asks for it, and never prints it.
+    @Test(.enabled(if: MotoServer.executablePath() != nil || ContinuousIntegration.isActive, "moto_server not found on PATH"))
+    func thePasswordIsReadFromSecretsManagerAtRunTime() throws {
+        let executable = try #require(MotoServer.executablePath(), "moto_server not found on PATH")
+        let moto = try MotoServer(executable: executable)
+        let password = "Secr3t-from-the-vault"
+        let arn = try MotoSecrets(endpoint: moto.endpoint).create(name: "sink-e2e", secretString: #"{"password":"\#(password)"}"#)
+        let hba = postgres.directory.appendingPathComponent("data/pg_hba.conf")
+        let rules = try String(contentsOf: hba, encoding: .utf8)
+        try ("host all sink_writer 127.0.0.1/32 scram-sha-256\n" + rules).write(to: hba, atomically: false, encoding: .utf8)
+        _ = try postgres.query("CREATE ROLE sink_writer LOGIN PASSWORD '\(password)'; GRANT ALL ON SCHEMA public TO sink_writer")
+        _ = try postgres.query("SELECT pg_reload_conf()")
+        let emulator = try emulator([
+            "SINK_POSTGRES_URL": "postgresql://sink_writer@127.0.0.1:\(postgres.port)/postgres", "SINK_POSTGRES_SECRET_ARN": arn,
+            "AWS_ENDPOINT_URL_SECRETS_MANAGER": moto.endpoint, "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "AWS_LAMBDA_LOG_LEVEL": "TRACE",
+        ])
+        let answer = try succeed(emulator, Self.batch([Record(topic: "sink-vault", offset: 0, key: "k", value: Self.json("{}"))]))
+        #expect(answer["written"] as? Int == 1)
+        #expect(try postgres.query("SELECT tableowner FROM pg_tables WHERE tablename = 'sink_vault'") == "sink_writer")
+        #expect(!emulator.standardError.contains(password))
+    }
+
     /// The sink's sample events, in the order `scripts/run-local` sends them.
     static let sampleEvents = ["kafka-msk-batch.json", "kafka-self-managed-batch.json", "apigateway-http-rows.json"]
 
