@@ -1,11 +1,6 @@
 import AWSSigV4
 import CurlHTTP
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import JSON
 
 /// Secrets Manager's `GetSecretValue`, signed with SigV4 (JSON 1.1 protocol: `POST /` with
 /// `X-Amz-Target: secretsmanager.GetSecretValue`), over HTTPS with the certificate verified.
@@ -52,7 +47,7 @@ public struct SecretsManagerClient: Sendable {
 
     /// The secret's `SecretString` (its current version).
     public func secretString(_ secretID: String) throws(SecretsManagerError) -> String {
-        let body = Array(#"{"SecretId":"\#(Self.jsonEscaped(secretID))"}"#.utf8)
+        let body = JSONWriter.serialize(.object([("SecretId", .string(secretID))]))
         let headers = [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "secretsmanager.GetSecretValue")]
         guard let unsigned = SigningRequest(method: "POST", url: endpoint, headers: headers, payload: .bytes(body)) else {
             throw SecretsManagerError("The Secrets Manager endpoint \(endpoint) is not an http(s) URL")
@@ -74,11 +69,11 @@ public struct SecretsManagerClient: Sendable {
             throw SecretsManagerError("Reading secret \(secretID) from \(endpoint) failed: \(error)")
         }
         guard response.status == 200 else {
-            let type = (try? JSONDecoder().decode(ErrorAnswer.self, from: Data(response.body)))?.type
+            let type = (try? JSONParser.parse(response.body))?["__type"]?.stringValue
             let code = type.map { String($0.split(separator: "#").last ?? Substring($0)).prefix(100) } ?? "unknown error"
             throw SecretsManagerError("Secrets Manager answered HTTP \(response.status) \(code) for secret \(secretID)")
         }
-        guard let answer = try? JSONDecoder().decode(SecretAnswer.self, from: Data(response.body)), let text = answer.SecretString else {
+        guard let answer = try? JSONParser.parse(response.body), let text = answer["SecretString"]?.stringValue else {
             throw SecretsManagerError("Secret \(secretID) has no SecretString (a binary secret cannot hold the password)")
         }
         return text
@@ -86,56 +81,18 @@ public struct SecretsManagerClient: Sendable {
 
     /// The string field `name` of a secret whose `SecretString` is a JSON object (RDS's `{"username":..,"password":..}`).
     public static func field(_ name: String, ofJSONSecret text: String, secretID: String) throws(SecretsManagerError) -> String {
-        struct Fields: Decodable {
-            var values: [String: String] = [:]
-            init(from decoder: any Decoder) throws {
-                let container = try decoder.container(keyedBy: AnyKey.self)
-                for key in container.allKeys {
-                    if let value = try? container.decode(String.self, forKey: key) { values[key.stringValue] = value }
-                }
-            }
-        }
-        guard let fields = try? JSONDecoder().decode(Fields.self, from: Data(text.utf8)) else {
+        guard let fields = try? JSONParser.parse(Array(text.utf8)), case .object = fields else {
             throw SecretsManagerError("Secret \(secretID) is not a JSON object; it must hold {\"\(name)\": \"...\"}")
         }
-        guard let value = fields.values[name], !value.isEmpty else {
+        guard let value = fields[name]?.stringValue, !value.isEmpty else {
             throw SecretsManagerError("Secret \(secretID) has no string field \"\(name)\"")
         }
         return value
     }
 
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    private struct SecretAnswer: Decodable {
-        var SecretString: String?
-    }
-
-    private struct ErrorAnswer: Decodable {
-        var type: String?
-        enum CodingKeys: String, CodingKey { case type = "__type" }
-    }
-
     private static func isLoopback(_ hostHeader: String) -> Bool {
         let host = hostHeader.hasPrefix("[") ? String(hostHeader.prefix { $0 != "]" }) + "]" : String(hostHeader.prefix { $0 != ":" })
         return host == "127.0.0.1" || host == "[::1]" || host == "localhost"
-    }
-
-    private static func jsonEscaped(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case _ where scalar.value < 0x20: result += "\\u00" + String(scalar.value, radix: 16).leftPadded(to: 2)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
     }
 }
 
@@ -148,10 +105,4 @@ public struct SecretsManagerError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
-    }
 }
