@@ -17,15 +17,15 @@ public final class PostgresSink: @unchecked Sendable {
 
     public let settings: SinkSettings
     public let target: ConnectionTarget
-    private let tokens: RDSAuthTokenGenerator?
-    private let passwords: (any SinkPasswordSource)?
-    private let clock: any AWSClock
-    private let setsConnectTimeout: Bool
-    private var connection: PostgresConnection?
-    private var preparedTables: Set<TableName> = []
+    let tokens: RDSAuthTokenGenerator?
+    let passwords: (any SinkPasswordSource)?
+    let clock: any AWSClock
+    let setsConnectTimeout: Bool
+    var connection: PostgresConnection?
+    var preparedTables: Set<TableName> = []
     /// The connection's staging table exists (it lives as long as the connection).
-    private var hasStagingTable = false
-    private var cachedToken: RDSAuthToken?
+    var hasStagingTable = false
+    var cachedToken: RDSAuthToken?
     /// Test seam: runs between a batch's `COPY` and its `INSERT`, with the server process's id
     /// (a test ends that process there to break the connection mid-transaction). Never set in a product.
     var afterCopyBeforeInsert: (@Sendable (_ backendProcessID: Int32) -> Void)?
@@ -165,7 +165,7 @@ public final class PostgresSink: @unchecked Sendable {
         turn.withLock { _ in dropConnection() }
     }
 
-    private func dropConnection() {
+    func dropConnection() {
         connection = nil
         preparedTables = []
         hasStagingTable = false
@@ -267,92 +267,5 @@ public final class PostgresSink: @unchecked Sendable {
                 "Table \(table) exists but the sink cannot write it in \(settings.mode.rawValue) mode: \(problem). Drop or rename it, or set SINK_TABLE to another table")
         }
         preparedTables.insert(table)
-    }
-
-    // MARK: - Connection
-
-    /// Runs `body` on the open connection, opening one when needed. When a kept connection turns out to
-    /// be broken, `body` runs once more on a new one: every statement the sink sends is idempotent.
-    private func withConnection<T>(_ body: (PostgresConnection) throws(SinkError) -> T) throws(SinkError) -> T {
-        var attempt = 0
-        while true {
-            attempt += 1
-            let reused = connection != nil
-            let current = try openConnection()
-            do {
-                return try body(current)
-            } catch {
-                if !current.isUsable {
-                    dropConnection()
-                }
-                if error.sqlState == "42P01" { preparedTables = [] }
-                guard attempt == 1, (reused && error.kind == .databaseUnavailable) else { throw error }
-            }
-        }
-    }
-
-    private func openConnection() throws(SinkError) -> PostgresConnection {
-        if let connection, connection.isUsable { return connection }
-        dropConnection()
-        var keywords: [(String, String)] = [("dbname", settings.connection), ("fallback_application_name", "swift-lambda-kafka")]
-        if setsConnectTimeout { keywords.append(("connect_timeout", String(settings.connectTimeoutSeconds))) }
-        var secrets = [settings.connection] + ConnectionTarget.passwordComponents(of: settings.connection)
-        switch settings.authentication {
-        case let .password(password):
-            if let password {
-                keywords.append(("password", password))
-                secrets.append(password)
-            }
-            if let caBundlePath = settings.caBundlePath {
-                keywords += [("sslmode", "verify-full"), ("sslrootcert", caBundlePath)]
-            }
-        case let .iam(_, caBundlePath):
-            let token = try currentToken().value
-            keywords += [("password", token), ("sslmode", "verify-full"), ("sslrootcert", caBundlePath)]
-            secrets.append(token)
-        case .secretsManager:
-            if let caBundlePath = settings.caBundlePath {
-                keywords += [("sslmode", "verify-full"), ("sslrootcert", caBundlePath)]
-            }
-            return try openWithSecretPassword(keywords, secrets: secrets)
-        }
-        do {
-            let opened = try PostgresConnection(keywords: keywords, describedAs: target.description, secrets: secrets)
-            connection = opened
-            return opened
-        } catch {
-            throw error.error
-        }
-    }
-
-    /// Logs in with the secret's cached password; when the server asked for a password and the login
-    /// failed, reads the secret again (it may have been rotated) and tries once more with a changed one.
-    private func openWithSecretPassword(_ keywords: [(String, String)], secrets: [String]) throws(SinkError) -> PostgresConnection {
-        guard let passwords else { throw SinkError(.authenticationFailed, "No way to read the password secret") }
-        var password = try passwords.password(refresh: false)
-        var refreshed = false
-        while true {
-            do {
-                let opened = try PostgresConnection(
-                    keywords: keywords + [("password", password)], describedAs: target.description, secrets: secrets + [password])
-                connection = opened
-                return opened
-            } catch {
-                guard error.serverAskedForPassword, !refreshed else { throw error.error }
-                refreshed = true
-                let fresh = try passwords.password(refresh: true)
-                guard fresh != password else { throw error.error }
-                password = fresh
-            }
-        }
-    }
-
-    private func currentToken() throws(SinkError) -> RDSAuthToken {
-        let now = clock.now().epochSeconds
-        if let cachedToken, now - cachedToken.createdAtEpochSeconds < Self.tokenReuseSeconds { return cachedToken }
-        guard let tokens else { throw SinkError(.authenticationFailed, "IAM authentication needs AWS credentials") }
-        let token = try tokens.token(host: target.host, port: target.port, user: target.user)
-        cachedToken = token
-        return token
     }
 }
