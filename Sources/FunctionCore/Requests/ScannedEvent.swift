@@ -19,9 +19,15 @@ package final class ScannedEvent {
         self.detail = detail
     }
 
+    /// Bytes of event per value the tree may hold beyond `JSONParser.maximumValues`. An event source
+    /// mapping batch keeps its records as a tree (an object keyed by topic-partition), about 16 values
+    /// and 300 bytes per record, so a 10,000-record batch (the template's largest) needs some 160,000;
+    /// a tree node costs tens of bytes, so the tree stays within about 12 times the event's size.
+    static let bytesPerValue = 4
+
     package static func scan(_ bytes: [UInt8], readsDetail: Bool = true) throws(JSONParser.Error) -> ScannedEvent {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONParser.Error) in
-            var scanner = JSONScanner(buffer)
+            var scanner = JSONScanner(buffer, valueBudget: max(JSONParser.maximumValues, bytes.count / bytesPerValue))
             scanner.skipWhitespace()
             let event: ScannedEvent
             if scanner.current == UInt8(ascii: "{") {
