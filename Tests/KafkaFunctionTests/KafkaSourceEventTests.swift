@@ -35,7 +35,7 @@ import Testing
         let scanned = try EventJSON.scan(Array(event.utf8))
         #expect(try KafkaSourceEvent.decode(scanned.document).records.count == 10_000)
         // A document of nothing but values still meets a cap proportional to its size.
-        let hostile = Array(("[" + String(repeating: "[],", count: 400_000) + "[]]").utf8)
+        let hostile = Array(("[" + String(repeating: "[],", count: 1_000_000) + "[]]").utf8)
         #expect(throws: FunctionError.self) { _ = try EventJSON.scan(hostile) }
     }
 
