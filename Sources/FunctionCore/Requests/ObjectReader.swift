@@ -64,13 +64,16 @@ package struct ObjectReader {
         return try Self.integer(value, path: fieldPath(name), in: range)
     }
 
-    package static func integer(_ value: JSONValue, path: String, in range: ClosedRange<Int64>) throws(FunctionError) -> Int64 {
-        let problem = "Field '\(path)' must be an integer from \(range.lowerBound) to \(range.upperBound)"
+    /// The path is only worked out for the error (batches call this for every header byte).
+    package static func integer(
+        _ value: JSONValue, path: @autoclosure () -> String, in range: ClosedRange<Int64>
+    ) throws(FunctionError) -> Int64 {
+        func problem() -> String { "Field '\(path())' must be an integer from \(range.lowerBound) to \(range.upperBound)" }
         guard case let .number(text) = value else {
-            throw .invalidEvent("\(problem), got \(value.typeName)")
+            throw .invalidEvent("\(problem()), got \(value.typeName)")
         }
         guard let number = Int64(text), range.contains(number) else {
-            throw .invalidEvent("\(problem), got \(text.prefix(40))")
+            throw .invalidEvent("\(problem()), got \(text.prefix(40))")
         }
         return number
     }
