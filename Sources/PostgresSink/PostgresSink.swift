@@ -217,7 +217,8 @@ public final class PostgresSink: @unchecked Sendable {
                     summary.written += result.affected
                     summary.skipped += batch.records.count - result.affected
                 case .upsert:
-                    let result = try connection.execute(StagingTable.upsertStatement(into: batch.table))
+                    let hasTombstones = batch.records.contains { $0.value == .tombstone }
+                    let result = try connection.execute(StagingTable.upsertStatement(into: batch.table, hasTombstones: hasTombstones))
                     let written = result.rows.first?[0].flatMap { Int($0) } ?? 0
                     let deleted = result.rows.first?[1].flatMap { Int($0) } ?? 0
                     summary.written += written

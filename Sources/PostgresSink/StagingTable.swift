@@ -33,14 +33,19 @@ enum StagingTable {
 
     /// Upsert mode, for records already reduced to the last one per key: values replace the stored row
     /// unless it holds the same or a later offset of the same partition; tombstones delete it on the
-    /// same condition. Answers one row: (rows written, rows deleted).
-    static func upsertStatement(into table: TableName) -> String {
-        """
-        WITH removed AS (
-            DELETE FROM \(table.quoted) AS t USING \(name) AS b
-             WHERE b.value_json IS NULL AND b.value_bytes IS NULL
-               AND t.topic = b.topic AND t.key = b.key AND \(storedIsOlder(than: "b"))
-            RETURNING 1),
+    /// same condition. Answers one row: (rows written, rows deleted). Without tombstones in the batch
+    /// the delete (a join of the staging rows with the table) is left out.
+    static func upsertStatement(into table: TableName, hasTombstones: Bool) -> String {
+        // A data-modifying WITH runs even when nothing reads it: without tombstones it is left out.
+        let removed = """
+            removed AS (
+                DELETE FROM \(table.quoted) AS t USING \(name) AS b
+                 WHERE b.value_json IS NULL AND b.value_bytes IS NULL
+                   AND t.topic = b.topic AND t.key = b.key AND \(storedIsOlder(than: "b"))
+                RETURNING 1),
+            """
+        return """
+        WITH \(hasTombstones ? removed : "")
         written AS (
             INSERT INTO \(table.quoted) AS t \(columnList)
             SELECT \(selectList) FROM \(name) AS b
@@ -52,7 +57,7 @@ enum StagingTable {
                 timestamp_type = EXCLUDED.timestamp_type
              WHERE \(storedIsOlder(than: "EXCLUDED"))
             RETURNING 1)
-        SELECT (SELECT count(*) FROM written), (SELECT count(*) FROM removed)
+        SELECT (SELECT count(*) FROM written), \(hasTombstones ? "(SELECT count(*) FROM removed)" : "0")
         """
     }
 
