@@ -79,7 +79,7 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
 
     private func writeMetrics(_ metrics: InvocationMetrics, context: InvocationContext) {
         guard let format = settings.metrics else { return }
-        StandardOutput.writeLine(format.line(
+        StandardStream.output.writeLine(format.line(
             metrics, timestampMilliseconds: WallClock.nowEpochMilliseconds(),
             requestID: context.requestID, traceID: context.traceID))
     }

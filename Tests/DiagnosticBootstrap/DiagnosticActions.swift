@@ -42,9 +42,7 @@ struct DiagnosticActions<Wrapped: LambdaHandler & Sendable>: LambdaHandler, Send
             _exit(3)
         case "diagnostic.sleep":
             let milliseconds = max(0, request.ms ?? 0)
-            var pause = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
-            var remaining = timespec()
-            while nanosleep(&pause, &remaining) != 0 && errno == EINTR { pause = remaining }
+            Pause.sleep(.milliseconds(milliseconds))
             return Array("{\"slept\":\(milliseconds)}".utf8)
         case "diagnostic.oversize":
             // A JSON string of exactly `bytes` bytes, at most 64 MiB (beyond any Lambda limit).
@@ -87,9 +85,7 @@ struct DiagnosticActions<Wrapped: LambdaHandler & Sendable>: LambdaHandler, Send
             chunk += [UInt8](repeating: UInt8(ascii: "."), count: size - chunk.count - 1) + [UInt8(ascii: "\n")]
             try stream.write(chunk)
             if let pause = request.ms, pause > 0, index + 1 < (request.chunks ?? 1) {
-                var interval = timespec(tv_sec: pause / 1000, tv_nsec: (pause % 1000) * 1_000_000)
-                var remaining = timespec()
-                while nanosleep(&interval, &remaining) != 0 && errno == EINTR { interval = remaining }
+                Pause.sleep(.milliseconds(pause))
             }
         }
         if let errorType = request.errorType {
