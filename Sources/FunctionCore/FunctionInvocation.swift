@@ -14,7 +14,9 @@ package final class FunctionInvocation {
     /// Logs with the request id as metadata.
     package let logger: Logger
     package var metrics = InvocationMetrics()
-    /// Set when the invocation may be answered as a stream (`InvokeWithResponseStream`).
+    /// The runtime's responder (`InvocationContext.responder`), shared by reference: opening its
+    /// stream anywhere below is seen by the run loop. Nil when the invocation cannot be streamed.
+    // TODO(APIGatewayFrontEnd): `let` once StreamedHTTPConsume drops its no-op copy-back `defer`.
     package var responder: StreamingResponder?
 
     package init(deadline: ContinuousClock.Instant, traceID: String?, logger: Logger, responder: StreamingResponder? = nil) {

@@ -49,22 +49,12 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
         MemoryRelease.configure()
     }
 
+    /// A consume with `"stream": true` answers through `context.responder`'s stream; everything else returns its body.
     public mutating func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
-        try run(event, invocation: invocation(context, responder: nil), context: context)
-    }
-
-    /// A consume with `"stream": true` answers through `responder`'s stream; everything else returns its body.
-    public mutating func handle(_ event: [UInt8], context: InvocationContext, responder: inout StreamingResponder) throws -> [UInt8] {
-        let invocation = invocation(context, responder: responder)
-        // Also when it throws: the runtime must know whether the stream was opened.
-        defer { if let used = invocation.responder { responder = used } }
-        return try run(event, invocation: invocation, context: context)
-    }
-
-    private func invocation(_ context: InvocationContext, responder: StreamingResponder?) -> FunctionInvocation {
-        FunctionInvocation(
+        let invocation = FunctionInvocation(
             deadline: ContinuousClock.now + context.remainingTime - settings.safetyMargin,
-            traceID: settings.traceHeader ? context.traceID : nil, logger: context.logger, responder: responder)
+            traceID: settings.traceHeader ? context.traceID : nil, logger: context.logger, responder: context.responder)
+        return try run(event, invocation: invocation, context: context)
     }
 
     private func run(_ event: [UInt8], invocation: FunctionInvocation, context: InvocationContext) throws -> [UInt8] {
@@ -89,7 +79,7 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
 
     private func writeMetrics(_ metrics: InvocationMetrics, context: InvocationContext) {
         guard let format = settings.metrics else { return }
-        StandardOutput.writeLine(format.line(
+        StandardStream.output.writeLine(format.line(
             metrics, timestampMilliseconds: WallClock.nowEpochMilliseconds(),
             requestID: context.requestID, traceID: context.traceID))
     }
