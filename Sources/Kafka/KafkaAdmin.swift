@@ -44,10 +44,12 @@ public final class KafkaAdmin: Sendable {
     /// Sends CreateTopics and waits for the topic to be visible, all by `deadline`. Call it only
     /// when `lookUpTopic` found a controller among the brokers.
     public func createTopic(
-        _ name: String, partitions: Int32, replicationFactor: Int16, deadline: ContinuousClock.Instant
+        _ name: String, partitions: Int32, replicationFactor: Int16, configs: [(String, String)] = [],
+        deadline: ContinuousClock.Instant
     ) throws(KafkaError) -> CreateTopicOutcome {
         try client.withLock { (client) throws(KafkaError) -> CreateTopicOutcome in
-            try client.createTopic(name, partitions: partitions, replicationFactor: replicationFactor, deadline: deadline)
+            try client.createTopic(
+                name, partitions: partitions, replicationFactor: replicationFactor, configs: configs, deadline: deadline)
         }
     }
 

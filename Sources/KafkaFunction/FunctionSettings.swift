@@ -15,6 +15,8 @@ struct FunctionSettings: Sendable {
     var callerLimits = CallerLimits()
     /// `CORS_ALLOW_ORIGIN`: the CORS headers of API answers.
     var cors: CORSPolicy?
+    /// The REST proxy's consumer-instance state topic and instance timeout.
+    var restProxy = RestProxySettings()
 
     init(environment: [String: String]) throws(FunctionError) {
         do {
@@ -43,5 +45,6 @@ struct FunctionSettings: Sendable {
         traceHeader = try environment.flag(Self.traceHeaderVariable, default: false, acceptsDigits: true)
         callerLimits = try CallerLimits(environment)
         cors = try CORSPolicy(environment)
+        restProxy = try RestProxySettings(environment)
     }
 }

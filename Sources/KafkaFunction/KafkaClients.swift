@@ -14,6 +14,7 @@ final class KafkaClients: Sendable {
     private let adminStorage = Mutex<KafkaAdmin?>(nil)
     private let consumerStorage = Mutex<KafkaConsumer?>(nil)
     private let knownTopicStorage = Mutex<Set<String>>([])
+    private let restConsumerStoreStorage = Mutex<ConsumerInstanceStore?>(nil)
 
     /// Topics seen to exist, so warm produce invocations skip the metadata round trip. A cache:
     /// an insert lost to a concurrent one only costs a lookup.
@@ -42,6 +43,13 @@ final class KafkaClients: Sendable {
     func consumer() throws(FunctionError) -> KafkaConsumer {
         try Self.reuseOrCreate(consumerStorage, "creating the consumer") { () throws(KafkaError) in
             try KafkaConsumer(configuration: configuration, logger: logger)
+        }
+    }
+
+    /// The REST proxy's consumer instances (a consumer of its own on the state topic), created on first use.
+    func restConsumerStore(settings: RestProxySettings, logger: Logger) throws(FunctionError) -> ConsumerInstanceStore {
+        try Self.reuseOrCreate(restConsumerStoreStorage, "creating the consumer-instance store") { () throws(KafkaError) in
+            try ConsumerInstanceStore(settings: settings, clients: self, logger: logger)
         }
     }
 

@@ -82,7 +82,7 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
             do {
                 let request = try APIGatewayRequest.decode(document)
                 return try APIGatewayRouter.handle(
-                    request, clients: clients, limits: settings.callerLimits, sink: sink, deadline: deadline,
+                    request, clients: clients, limits: settings.callerLimits, restProxy: settings.restProxy, sink: sink, deadline: deadline,
                     traceID: traceID, cors: settings.cors, logger: context.logger, metrics: &metrics,
                     streaming: &streaming)
             } catch let error as HTTPProblem {

@@ -8,6 +8,10 @@ struct APIGatewayRequest {
     /// Lower-cased names.
     var headers: [String: String]
     var body: [UInt8]
+    /// The API's stage, when the event names one other than `$default`.
+    var stage: String? = nil
+    /// The request context's domain name (the host the caller used).
+    var domainName: String? = nil
 
     static func isAPIGatewayEvent(_ document: JSONValue) -> Bool {
         guard document["requestContext"] != nil else { return false }
@@ -42,7 +46,8 @@ struct APIGatewayRequest {
             }
             return decoded
         }
-        if let stage = context?["stage"]?.stringValue, stage != "$default", segments.first == stage {
+        let stage = context?["stage"]?.stringValue.flatMap { $0 == "$default" ? nil : $0 }
+        if let stage, segments.first == stage {
             segments.removeFirst()
         }
         return APIGatewayRequest(
@@ -50,7 +55,7 @@ struct APIGatewayRequest {
             pathSegments: segments,
             query: stringMap(document["queryStringParameters"], lowercasingKeys: false),
             headers: stringMap(document["headers"], lowercasingKeys: true),
-            body: try body(of: document))
+            body: try body(of: document), stage: stage, domainName: context?["domainName"]?.stringValue)
     }
 
     private static func body(of document: JSONValue) throws(HTTPProblem) -> [UInt8] {

@@ -4,6 +4,7 @@ struct APIGatewayResponse {
     var status: Int
     var body: [UInt8]
     var extraHeaders: [(String, String)] = []
+    var contentType = "application/json"
 
     static func json(_ status: Int, _ body: [UInt8]) -> APIGatewayResponse {
         APIGatewayResponse(status: status, body: body)
@@ -21,7 +22,7 @@ struct APIGatewayResponse {
     func serialized(cors: CORSPolicy?) -> [UInt8] {
         var headers: [(key: String, value: JSONValue)] = []
         if !body.isEmpty {
-            headers.append(("Content-Type", .string("application/json")))
+            headers.append(("Content-Type", .string(contentType)))
         }
         headers += ((cors?.headers ?? []) + extraHeaders).map { ($0.0, .string($0.1)) }
         var writer = JSONWriter(reservingCapacity: body.count + body.count / 8 + 512)

@@ -18,12 +18,19 @@ import PostgresSink
 enum APIGatewayRouter {
     /// - Parameter logger: where the details of a 5xx answer go; the caller gets a generic message.
     static func handle(
-        _ request: APIGatewayRequest, clients: KafkaClients, limits: CallerLimits, sink: PostgresSink? = nil,
+        _ request: APIGatewayRequest, clients: KafkaClients, limits: CallerLimits, restProxy: RestProxySettings = RestProxySettings(),
+        sink: PostgresSink? = nil,
         deadline: ContinuousClock.Instant, traceID: String?, cors: CORSPolicy?, logger: Logger,
         metrics: inout InvocationMetrics, streaming: inout StreamingResponder?
     ) throws -> [UInt8] {
-        let response: APIGatewayResponse
+        var response: APIGatewayResponse
         do {
+            if let proxied = try RestProxyRouter.respond(
+                to: request, clients: clients, limits: limits, settings: restProxy, deadline: deadline, traceID: traceID,
+                logger: logger, metrics: &metrics) {
+                if proxied.status >= 400 { metrics.errorType = "HTTP.\(proxied.status)" }
+                return proxied.serialized(cors: cors)
+            }
             let route = try resolve(request)
             try limits.checkAPIGroup(route.groupID)
             metrics.action = route.actionName
