@@ -84,9 +84,16 @@ final class ConsumerInstanceStore: Sendable {
             var request = ConsumeRequest(topic: settings.stateTopic, start: .beginning, maxRecords: Self.recordsPerFetch, deadline: deadline)
             request.positions = cache.nextOffsets
             var records: [ConsumedRecord] = []
-            let result = try tail.consume(request) { record in
-                records.append(record)
-                return true
+            let result: ConsumeResult
+            do throws(KafkaError) {
+                result = try tail.consume(request) { record in
+                    records.append(record)
+                    return true
+                }
+            } catch {
+                // Not created yet (left to the broker's auto-creation): no instance exists.
+                if error.isUnknownTopic { return }
+                throw error
             }
             for record in records {
                 guard let key = record.key else { continue }
@@ -101,15 +108,15 @@ final class ConsumerInstanceStore: Sendable {
         }
     }
 
-    /// Creates the compacted state topic when it does not exist (the only topic the function creates for API callers).
+    /// Creates the compacted state topic when it does not exist (the only topic the function
+    /// creates for API callers). A cluster that cannot take CreateTopics (librdkafka's mock) gets
+    /// it from its auto-creation at the first write, uncompacted.
     private func ensureTopic(_ cache: inout Cache, deadline: ContinuousClock.Instant) throws {
         guard !cache.topicReady else { return }
         let admin = try clients.admin()
         let lookup = try admin.lookUpTopic(settings.stateTopic, deadline: deadline)
         if lookup.topic == nil {
-            guard lookup.controllerIsABroker else {
-                throw HTTPProblem(500, "the consumer state topic '\(settings.stateTopic)' does not exist and the cluster cannot create it")
-            }
+            guard lookup.controllerIsABroker else { return }
             _ = try admin.createTopic(
                 settings.stateTopic, partitions: 1, replicationFactor: -1, configs: [("cleanup.policy", "compact")], deadline: deadline)
             logger.info("Created the REST proxy consumer state topic", metadata: ["topic": "\(settings.stateTopic)"])
