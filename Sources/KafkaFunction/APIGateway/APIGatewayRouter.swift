@@ -25,7 +25,7 @@ enum APIGatewayRouter {
     ) throws -> [UInt8] {
         var response: APIGatewayResponse
         do {
-            if let proxied = try RestProxyRouter.respond(
+            if let proxied = RestProxyRouter.respond(
                 to: request, clients: clients, limits: limits, settings: restProxy, deadline: deadline, traceID: traceID,
                 logger: logger, metrics: &metrics) {
                 if proxied.status >= 400 { metrics.errorType = "HTTP.\(proxied.status)" }

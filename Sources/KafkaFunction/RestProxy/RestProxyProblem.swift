@@ -7,8 +7,10 @@ enum RestProxyProblem {
         406, "The requested embedded data format does not match the deserializer for this consumer instance", errorCode: 40601)
     static let alreadyExists = HTTPProblem(
         409, "Consumer with specified consumer ID already exists in the specified consumer group.", errorCode: 40902)
-    static let unsupportedMediaType = HTTPProblem(415, "HTTP 415 Unsupported Media Type")
-    static let notAcceptable = HTTPProblem(406, "HTTP 406 Not Acceptable")
+    static let unsupportedMediaType = HTTPProblem(
+        415, "HTTP 415 Unsupported Media Type: the Content-Type must be application/vnd.kafka.{binary,json}.v2+json, application/vnd.kafka.v2+json or application/json")
+    static let notAcceptable = HTTPProblem(
+        406, "HTTP 406 Not Acceptable: the answer is application/vnd.kafka[.{binary,json}].v2+json or application/json")
     static let stateTopicRefused = HTTPProblem(403, "Not authorized to access this topic.", errorCode: 40301)
 
     /// 40903: the call does not fit the instance's state (Kafka's consumer would throw IllegalStateException).

@@ -23,9 +23,13 @@ enum RestProxyProduceV2 {
             }
             throw namesSchema ? RestProxyProblem.schemaRegistryMissing : RestProxyProblem.schemaSerializerMissing
         }
-        guard case let .array(entries)? = document["records"], !entries.isEmpty else {
-            throw RestProxyProblem.invalidBody("records may not be empty")
+        let entries: [JSONValue]
+        switch document["records"] {
+        case nil, .null?: entries = []
+        case let .array(array)?: entries = array
+        default: throw RestProxyProblem.invalidBody("records must be an array of records")
         }
+        guard !entries.isEmpty else { throw RestProxyProblem.invalidBody("records may not be empty") }
         guard entries.count <= EventDecoder.maximumSuppliedRecords else {
             throw RestProxyProblem.invalidBody("records must hold at most \(EventDecoder.maximumSuppliedRecords) records")
         }

@@ -44,13 +44,15 @@ enum RestProxyRouter {
             case 1: return try only("GET", .listTopics)
             case 2:
                 if method == "GET" { return .topic(segments[1]) }
-                return try only("POST", .produce(topic: segments[1], partition: nil))
+                guard method == "POST" else { throw methodNotAllowed("GET,POST") }
+                return .produce(topic: segments[1], partition: nil)
             case 3 where segments[2] == "partitions":
                 return try only("GET", .partitions(segments[1]))
             case 4 where segments[2] == "partitions":
                 let partition = try partitionNumber(segments[3])
                 if method == "GET" { return .partition(segments[1], partition) }
-                return try only("POST", .produce(topic: segments[1], partition: partition))
+                guard method == "POST" else { throw methodNotAllowed("GET,POST") }
+                return .produce(topic: segments[1], partition: partition)
             case 5 where segments[2] == "partitions" && segments[4] == "offsets":
                 return try only("GET", .partitionOffsets(segments[1], try partitionNumber(segments[3])))
             default:
@@ -179,7 +181,7 @@ enum RestProxyRouter {
     }
 
     private static func methodNotAllowed(_ allowed: String) -> HTTPProblem {
-        HTTPProblem(405, "HTTP 405 Method Not Allowed", headers: [("Allow", "\(allowed),OPTIONS")])
+        HTTPProblem(405, "HTTP 405 Method Not Allowed: use \(allowed)", headers: [("Allow", "\(allowed),OPTIONS")])
     }
 }
 
@@ -209,17 +211,17 @@ extension RestProxyRouter {
     static func respond(
         to request: APIGatewayRequest, clients: KafkaClients, limits: CallerLimits, settings: RestProxySettings,
         deadline: ContinuousClock.Instant, traceID: String?, logger: Logger, metrics: inout InvocationMetrics
-    ) throws(HTTPProblem) -> APIGatewayResponse? {
+    ) -> APIGatewayResponse? {
         guard request.method != "OPTIONS" else { return nil }
-        let segments = request.pathSegments
-        // The function's own routes under /topics/{t} must not reach the state topic either.
-        if segments.first == "topics", segments.count > 1, segments[1] == settings.stateTopic {
-            throw RestProxyProblem.stateTopicRefused
-        }
-        guard let route = try match(request) else { return nil }
         let started = ContinuousClock.now
-        defer { metrics.kafkaLatency = ContinuousClock.now - started }
         do {
+            let segments = request.pathSegments
+            // The function's own routes under /topics/{t} must not reach the state topic either.
+            if segments.first == "topics", segments.count > 1, segments[1] == settings.stateTopic {
+                throw RestProxyProblem.stateTopicRefused
+            }
+            guard let route = try match(request) else { return nil }
+            defer { metrics.kafkaLatency = ContinuousClock.now - started }
             return try handle(
                 route, request: request, clients: clients, limits: limits, settings: settings, deadline: deadline,
                 traceID: traceID, logger: logger, metrics: &metrics)
