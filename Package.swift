@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "swift-lambda-kafka",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bootstrap", targets: ["bootstrap"]),
         .executable(name: "lambda-emulator", targets: ["lambda-emulator"]),
@@ -28,6 +27,8 @@ let package = Package(
         // Libraries, one job each.
         // Base64, the JSON string escaper and C string buffers: no dependencies, no Foundation.
         .target(name: "Encoding"),
+        // The strict JSON scanner, parser, tree and writer.
+        .target(name: "JSON", dependencies: ["Encoding"]),
         // The Lambda wire contract the runtime and the emulator share: headers, error type and body.
         .target(name: "LambdaWire", dependencies: ["Encoding"]),
         .target(name: "CurlHTTP", dependencies: ["CCurl", "CCurlShim"]),
@@ -36,26 +37,41 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "AWSSigV4", dependencies: [
+            "Encoding",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "AWSCredentials", dependencies: [
-            "AWSSigV4", "CurlHTTP",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "MSKIAMAuth", dependencies: ["AWSSigV4", "AWSCredentials", "Encoding"]),
+        .target(name: "AWSCredentials", dependencies: ["AWSSigV4", "CurlHTTP", "JSON"]),
+        // librdkafka: configuration values, producer, consumer, admin; knows no AWS (OAUTHBEARER
+        // tokens come from an `OAuthBearerTokenProvider`).
         .target(name: "Kafka", dependencies: [
-            "CRdKafka", "CRdKafkaShim", "MSKIAMAuth", "AWSCredentials", "Encoding",
+            "CRdKafka", "CRdKafkaShim", "Encoding",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4", "AWSCredentials"]),
+        // MSK IAM tokens; implements Kafka's token-provider protocol.
+        .target(name: "MSKIAMAuth", dependencies: ["AWSSigV4", "Encoding", "Kafka"]),
+        .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4", "Encoding"]),
+
+        // The function: a core of actions, one target per way in, and the composition.
+        .target(name: "FunctionCore", dependencies: [
+            "JSON", "Encoding", "Kafka", "LambdaRuntime", "PostgresSink", "MSKIAMAuth", "AWSCredentials", "CMallocShim",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "DirectFrontEnd", dependencies: ["FunctionCore", "JSON", "Kafka", "LambdaRuntime"]),
+        .target(name: "APIGatewayFrontEnd", dependencies: [
+            "FunctionCore", "JSON", "Encoding", "Kafka", "LambdaRuntime", "PostgresSink",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "WebSocketFrontEnd", dependencies: ["FunctionCore", "JSON", "Encoding", "Kafka"]),
+        .target(name: "EventSourceFrontEnd", dependencies: ["FunctionCore", "JSON", "Encoding", "PostgresSink"]),
         .target(name: "KafkaFunction", dependencies: [
-            "Kafka", "LambdaRuntime", "PostgresSink", "MSKIAMAuth", "AWSCredentials", "Encoding", "CMallocShim",
+            "FunctionCore", "DirectFrontEnd", "APIGatewayFrontEnd", "WebSocketFrontEnd", "EventSourceFrontEnd",
+            "JSON", "Kafka", "LambdaRuntime",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Executables.
         .executableTarget(name: "bootstrap", dependencies: ["LambdaRuntime", "KafkaFunction"]),
-        .target(name: "LambdaEmulatorCore", dependencies: ["LambdaWire"]),
+        .target(name: "LambdaEmulatorCore", dependencies: ["LambdaWire", "Encoding"]),
         .executableTarget(name: "lambda-emulator", dependencies: [
             "LambdaEmulatorCore",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -79,12 +95,16 @@ let package = Package(
         .executableTarget(name: "diagnostic-bootstrap", dependencies: ["LambdaRuntime", "KafkaFunction"],
                           path: "Tests/DiagnosticBootstrap"),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "TestSupport"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Encoding", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AWSCredentialsTests", dependencies: ["AWSCredentials", "TestSupport"]),
         .testTarget(name: "MSKIAMAuthTests", dependencies: ["MSKIAMAuth", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "MSKIAMAuth", "AWSCredentials", "TestSupport"]),
-        .testTarget(name: "KafkaFunctionTests", dependencies: ["KafkaFunction", "Kafka"]),
+        .testTarget(name: "KafkaFunctionTests", dependencies: [
+            "KafkaFunction", "FunctionCore", "DirectFrontEnd", "APIGatewayFrontEnd", "WebSocketFrontEnd", "EventSourceFrontEnd",
+            "Encoding", "JSON", "Kafka", "LambdaRuntime", "MSKIAMAuth", "PostgresSink",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaEmulatorCoreTests", dependencies: ["LambdaEmulatorCore"]),
         .testTarget(name: "LambdaWireTests", dependencies: ["LambdaWire", "Encoding"]),

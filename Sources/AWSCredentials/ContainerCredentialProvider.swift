@@ -1,11 +1,6 @@
 import AWSSigV4
 import CurlHTTP
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import JSON
 
 /// The ECS / Lambda container credentials endpoint: `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (on
 /// 169.254.170.2) or `AWS_CONTAINER_CREDENTIALS_FULL_URI`, with `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`
@@ -53,11 +48,34 @@ struct ContainerCredentialSource: Sendable {
         return token
     }
 
-    private struct Response: Decodable {
-        var AccessKeyId: String
-        var SecretAccessKey: String
-        var Token: String?
-        var Expiration: String?
+    /// `{"AccessKeyId": ..., "SecretAccessKey": ..., "Token": ..., "Expiration": ...}`; other members are ignored.
+    private struct Response {
+        var accessKeyID: String
+        var secretAccessKey: String
+        var token: String?
+        var expiration: String?
+
+        init?(_ body: [UInt8]) {
+            guard let document = try? JSONParser.parse(body),
+                  case let .string(accessKeyID)? = document["AccessKeyId"],
+                  case let .string(secretAccessKey)? = document["SecretAccessKey"],
+                  case let .some(token) = Self.optionalString(document["Token"]),
+                  case let .some(expiration) = Self.optionalString(document["Expiration"])
+            else { return nil }
+            self.accessKeyID = accessKeyID
+            self.secretAccessKey = secretAccessKey
+            self.token = token
+            self.expiration = expiration
+        }
+
+        /// A string member, `.some(nil)` when absent or null, nil when of another type.
+        private static func optionalString(_ value: JSONValue?) -> String?? {
+            switch value {
+            case nil, .null?: .some(nil)
+            case let .string(text)?: .some(text)
+            default: nil
+            }
+        }
     }
 
     func fetch() throws(CredentialSourceError) -> SigningCredentials {
@@ -83,21 +101,18 @@ struct ContainerCredentialSource: Sendable {
         guard response.status == 200 else {
             throw CredentialSourceError(source: Self.name, reason: "endpoint answered HTTP \(response.status)")
         }
-        let decoded: Response
-        do {
-            decoded = try JSONDecoder().decode(Response.self, from: Data(response.body))
-        } catch {
+        guard let decoded = Response(response.body) else {
             throw CredentialSourceError(source: Self.name, reason: "response is not the expected JSON")
         }
         var expiration: AWSTimestamp?
-        if let text = decoded.Expiration {
+        if let text = decoded.expiration {
             guard let parsed = AWSTimestamp(iso8601: text) else {
                 throw CredentialSourceError(source: Self.name, reason: "Expiration is not ISO 8601")
             }
             expiration = parsed
         }
         return SigningCredentials(
-            accessKeyID: decoded.AccessKeyId, secretAccessKey: decoded.SecretAccessKey, sessionToken: decoded.Token,
+            accessKeyID: decoded.accessKeyID, secretAccessKey: decoded.secretAccessKey, sessionToken: decoded.token,
             expiration: expiration)
     }
 }

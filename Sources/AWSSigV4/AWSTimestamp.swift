@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Encoding
 
 /// A UTC instant in whole seconds since the Unix epoch, in the forms SigV4 needs.
 public struct AWSTimestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -37,9 +38,7 @@ public struct AWSTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// `2026-11-21T12:00:00Z`.
     public var iso8601: String {
-        let parts = CivilTime(epochSeconds: epochSeconds)
-        return digits(parts.year, 4) + "-" + digits(parts.month, 2) + "-" + digits(parts.day, 2) + "T"
-            + digits(parts.hour, 2) + ":" + digits(parts.minute, 2) + ":" + digits(parts.second, 2) + "Z"
+        ISO8601.format(epochMilliseconds: epochSeconds * 1000, milliseconds: false)
     }
 
     public var description: String { iso8601 }
@@ -105,39 +104,6 @@ private func digits(_ value: Int64, _ width: Int) -> String {
 }
 
 /// Proleptic Gregorian calendar arithmetic (Howard Hinnant's days-from-civil algorithms).
-struct CivilTime {
-    var year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64
-
-    init(epochSeconds: Int64) {
-        var days = epochSeconds / 86_400
-        var secondOfDay = epochSeconds % 86_400
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            days -= 1
-        }
-        hour = secondOfDay / 3600
-        minute = secondOfDay % 3600 / 60
-        second = secondOfDay % 60
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-    }
-
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let adjustedYear = month <= 2 ? year - 1 : year
-        let era = (adjustedYear >= 0 ? adjustedYear : adjustedYear - 399) / 400
-        let yearOfEra = adjustedYear - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-}
 
 private struct DigitScanner {
     let bytes: [UInt8]

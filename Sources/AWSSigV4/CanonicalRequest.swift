@@ -1,4 +1,5 @@
 import Crypto
+import Encoding
 
 /// Builds the canonical request of SigV4 from its parts, the way botocore does.
 struct CanonicalRequest {
@@ -38,7 +39,7 @@ struct CanonicalRequest {
         }
         switch payload {
         case .bytes(let bytes):
-            return bytes.isEmpty ? emptyPayloadSHA256 : lowercaseHex(SHA256.hash(data: bytes))
+            return bytes.isEmpty ? emptyPayloadSHA256 : Hex.encode(SHA256.hash(data: bytes))
         case .precomputedSHA256(let hash):
             return hash
         case .unsigned:

@@ -1,3 +1,5 @@
+import Encoding
+
 /// RFC 3986 percent-encoding as SigV4 specifies it: every byte of the UTF-8 form except the
 /// unreserved characters `A-Z a-z 0-9 - _ . ~` becomes `%XY` with upper-case hex.
 public enum AWSPercentEncoding {
@@ -14,21 +16,7 @@ public enum AWSPercentEncoding {
     /// Decodes `%XY` escapes; a malformed escape is kept as written. `+` stays `+`.
     public static func decode(_ text: Substring) -> String {
         guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
-        let bytes = Array(text.utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-               let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
-                output.append(high << 4 | low)
-                index += 3
-            } else {
-                output.append(bytes[index])
-                index += 1
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
+        return String(decoding: PercentDecoding.decode(text, malformed: .keep) ?? Array(text.utf8), as: UTF8.self)
     }
 
     static func encode(_ text: String, keepingSlash: Bool) -> String {
@@ -43,8 +31,7 @@ public enum AWSPercentEncoding {
                 output.append(byte)
             } else {
                 output.append(UInt8(ascii: "%"))
-                output.append(upperHexDigits[Int(byte >> 4)])
-                output.append(upperHexDigits[Int(byte & 0x0F)])
+                Hex.append(byte, uppercase: true, to: &output)
             }
         }
         return String(decoding: output, as: UTF8.self)
@@ -60,27 +47,4 @@ public enum AWSPercentEncoding {
             return false
         }
     }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
-}
-
-private let upperHexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-private let lowerHexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-/// Lower-case hex of a byte sequence (hashes and signatures).
-func lowercaseHex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-    var output: [UInt8] = []
-    output.reserveCapacity(64)
-    for byte in bytes {
-        output.append(lowerHexDigits[Int(byte >> 4)])
-        output.append(lowerHexDigits[Int(byte & 0x0F)])
-    }
-    return String(decoding: output, as: UTF8.self)
 }

@@ -71,8 +71,8 @@ public enum JSONString {
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
                     append("\\u00", to: &bytes)
-                    bytes.append(hexDigit(UInt8(scalar.value >> 4)))
-                    bytes.append(hexDigit(UInt8(scalar.value & 0xF)))
+                    bytes.append(Hex.digit(UInt8(scalar.value >> 4)))
+                    bytes.append(Hex.digit(UInt8(scalar.value & 0xF)))
                 } else {
                     UTF8.encode(scalar) { bytes.append($0) }
                 }
@@ -82,9 +82,5 @@ public enum JSONString {
 
     private static func append(_ ascii: StaticString, to bytes: inout [UInt8]) {
         ascii.withUTF8Buffer { bytes.append(contentsOf: $0) }
-    }
-
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

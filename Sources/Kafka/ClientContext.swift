@@ -1,31 +1,30 @@
 import CRdKafka
 import Encoding
-import MSKIAMAuth
 
 /// What librdkafka's callbacks for one client need, reached through the handle's opaque pointer.
 /// Its `NativeClient` keeps it alive until after `rd_kafka_destroy`.
 final class ClientContext: Sendable {
     let logSink: LogSink
-    let tokenProvider: MSKAuthTokenProvider?
+    let tokenProvider: (any OAuthBearerTokenProvider)?
 
-    init(logSink: LogSink, tokenProvider: MSKAuthTokenProvider?) {
+    init(logSink: LogSink, tokenProvider: (any OAuthBearerTokenProvider)?) {
         self.logSink = logSink
         self.tokenProvider = tokenProvider
     }
 
     /// Answers librdkafka's OAUTHBEARER token refresh request (on its background thread) with a fresh
-    /// MSK IAM token, or with a failure reason that names the failing credential source but no secret.
+    /// token, or with a failure reason that names the failing credential source but no secret.
     func refreshToken(handle: OpaquePointer) {
         guard let tokenProvider else {
-            rd_kafka_oauthbearer_set_token_failure(handle, "no MSK IAM token provider configured")
+            rd_kafka_oauthbearer_set_token_failure(handle, "no OAUTHBEARER token provider configured")
             return
         }
-        let token: MSKAuthToken
+        let token: OAuthBearerToken
         do {
-            token = try tokenProvider.token()
+            token = try tokenProvider.oauthBearerToken()
         } catch {
             // Credential errors describe sources, variables and statuses, never key material.
-            fail(handle: handle, reason: "cannot make an MSK IAM token: \(error)")
+            fail(handle: handle, reason: "cannot make an \(tokenProvider.tokenKind) token: \(error)")
             return
         }
         logSink.addToken(token.value)
@@ -34,7 +33,7 @@ final class ClientContext: Sendable {
             handle, token.value, token.expiresAtEpochMilliseconds, token.principalName, nil, 0, &reason, reason.count)
         if result != RD_KAFKA_RESP_ERR_NO_ERROR {
             let text = CString.decode(reason)
-            fail(handle: handle, reason: "librdkafka rejected the MSK IAM token: \(text)")
+            fail(handle: handle, reason: "librdkafka rejected the \(tokenProvider.tokenKind) token: \(text)")
         }
     }
 

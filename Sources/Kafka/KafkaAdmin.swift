@@ -44,7 +44,14 @@ public final class KafkaAdmin: Sendable {
     /// Sends CreateTopics and waits for the topic to be visible, all by `deadline`. Call it only
     /// when `lookUpTopic` found a controller among the brokers.
     public func createTopic(
-        _ name: String, partitions: Int32, replicationFactor: Int16, configs: [(String, String)] = [],
+        _ name: String, partitions: Int32, replicationFactor: Int16, deadline: ContinuousClock.Instant
+    ) throws(KafkaError) -> CreateTopicOutcome {
+        try createTopic(name, partitions: partitions, replicationFactor: replicationFactor, configs: [], deadline: deadline)
+    }
+
+    /// `createTopic` with topic configuration entries (`cleanup.policy=compact`, ...).
+    public func createTopic(
+        _ name: String, partitions: Int32, replicationFactor: Int16, configs: [(String, String)],
         deadline: ContinuousClock.Instant
     ) throws(KafkaError) -> CreateTopicOutcome {
         try client.withLock { (client) throws(KafkaError) -> CreateTopicOutcome in

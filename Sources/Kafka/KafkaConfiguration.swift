@@ -44,8 +44,8 @@ extension KafkaConfiguration {
 
     /// The SASL mechanism and what it needs.
     public enum SASL: Sendable, Equatable {
-        /// Amazon MSK IAM: SASL/OAUTHBEARER with a presigned-URL token, refreshed by librdkafka; needs TLS.
-        case mskIAM(MSKIAMAuthentication)
+        /// SASL/OAUTHBEARER with tokens from a provider, refreshed by librdkafka; needs TLS (Amazon MSK IAM).
+        case oauthBearer(OAuthBearer)
         case plain(UserCredentials)
         case scramSHA256(UserCredentials)
         case scramSHA512(UserCredentials)
@@ -53,7 +53,7 @@ extension KafkaConfiguration {
         /// librdkafka's `sasl.mechanism` value.
         public var mechanismName: String {
             switch self {
-            case .mskIAM: "OAUTHBEARER"
+            case .oauthBearer: "OAUTHBEARER"
             case .plain: "PLAIN"
             case .scramSHA256: "SCRAM-SHA-256"
             case .scramSHA512: "SCRAM-SHA-512"

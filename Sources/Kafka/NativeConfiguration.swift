@@ -1,5 +1,4 @@
 import CRdKafka
-import MSKIAMAuth
 
 /// What a librdkafka handle is for; decides the settings the wrapper's semantics depend on.
 enum ClientRole: Sendable {
@@ -11,8 +10,8 @@ enum ClientRole: Sendable {
 /// Sole owner of an `rd_kafka_conf_t` until `rd_kafka_new` takes it over.
 final class NativeConfiguration {
     private(set) var pointer: OpaquePointer?
-    /// Set for MSK IAM: `NativeClient` installs the OAUTHBEARER token refresh callback that uses it.
-    var tokenProvider: MSKAuthTokenProvider?
+    /// Set for OAUTHBEARER (MSK IAM): `NativeClient` installs the OAUTHBEARER token refresh callback that uses it.
+    var tokenProvider: (any OAuthBearerTokenProvider)?
     /// Values librdkafka holds that must never reach a log line (the SASL password).
     var secrets: [String] = []
 
@@ -111,13 +110,13 @@ extension KafkaConfiguration {
         switch sasl {
         case nil:
             try native.setOrThrow("security.protocol", tls == nil ? "plaintext" : "ssl")
-        case let .mskIAM(iam)?:
+        case let .oauthBearer(bearer)?:
             guard tls != nil else {
-                throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "MSK IAM authentication needs TLS")
+                throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "\(bearer.tokenProvider.tokenKind) authentication needs TLS")
             }
             try native.setOrThrow("security.protocol", "sasl_ssl")
             try native.setOrThrow("sasl.mechanism", "OAUTHBEARER")
-            native.tokenProvider = iam.tokenProvider
+            native.tokenProvider = bearer.tokenProvider
             // MSK caps the rate of new IAM connections per broker (100 per second on M5/M7g, 4 on
             // T3), counting every SASL handshake; many environments reconnecting after librdkafka's
             // 100 ms default would exceed it and be refused again. AWS suggests about a second.

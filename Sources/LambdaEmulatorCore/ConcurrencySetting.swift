@@ -1,3 +1,5 @@
+import Encoding
+
 /// How many invocations the emulated execution environment serves at once.
 public enum ConcurrencySetting {
     public static let variable = "AWS_LAMBDA_MAX_CONCURRENCY"
@@ -6,7 +8,7 @@ public enum ConcurrencySetting {
     /// as on-demand Lambda and RIE serve). An invalid value reaches the bootstrap unchanged, and
     /// the bootstrap reports it as its init error.
     public static func maxConcurrency(environment: [String: String]) -> Int {
-        guard let text = environment[variable], let value = Int(text), (1...1024).contains(value) else { return 1 }
+        guard let text = environment[variable], let value = IntegerText.value(text, in: 1...1024) else { return 1 }
         return value
     }
 }

@@ -16,7 +16,7 @@ public struct LogLineFormatter: Sendable {
     public func line(
         epochMilliseconds: Int64, level: Logger.Level, message: String, requestID: String?, metadata: Logger.Metadata
     ) -> String {
-        let timestamp = Timestamp.iso8601(epochMilliseconds: epochMilliseconds)
+        let timestamp = ISO8601.format(epochMilliseconds: epochMilliseconds, milliseconds: true)
         let keys = metadata.keys.filter { $0 != Self.requestIDKey }.sorted()
         switch format {
         case .text:

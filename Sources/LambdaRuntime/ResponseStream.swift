@@ -1,3 +1,5 @@
+import Encoding
+
 /// A response streamed to the Runtime API as it is made (`Lambda-Runtime-Function-Response-Mode:
 /// streaming`): chunked, up to Lambda's streaming limit, an error after the first byte carried in
 /// the `Lambda-Runtime-Function-Error-Type` / `-Body` trailers.
@@ -29,7 +31,7 @@ public final class ResponseStream {
         if let error {
             trailers = [
                 (StreamingHeaders.errorType, error.errorType),
-                (StreamingHeaders.errorBody, Base64Text.encode(error.body)),
+                (StreamingHeaders.errorBody, Base64.encode(error.body)),
             ]
         }
         return try post.finish(trailers: trailers)
@@ -78,26 +80,4 @@ enum StreamingHeaders {
     static let responseMode = "Lambda-Runtime-Function-Response-Mode"
     static let errorType = "Lambda-Runtime-Function-Error-Type"
     static let errorBody = "Lambda-Runtime-Function-Error-Body"
-}
-
-/// Standard base64 with padding, for the error body trailer.
-enum Base64Text {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index < bytes.count {
-            let first = bytes[index]
-            let second = index + 1 < bytes.count ? bytes[index + 1] : 0
-            let third = index + 2 < bytes.count ? bytes[index + 2] : 0
-            output.append(alphabet[Int(first >> 2)])
-            output.append(alphabet[Int((first & 0x03) << 4 | second >> 4)])
-            output.append(index + 1 < bytes.count ? alphabet[Int((second & 0x0F) << 2 | third >> 6)] : UInt8(ascii: "="))
-            output.append(index + 2 < bytes.count ? alphabet[Int(third & 0x3F)] : UInt8(ascii: "="))
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
 }

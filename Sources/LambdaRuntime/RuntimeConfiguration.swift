@@ -1,3 +1,4 @@
+import Encoding
 import Logging
 
 /// What the runtime reads from its environment before the first `next`.
@@ -39,14 +40,14 @@ public struct RuntimeConfiguration: Sendable, Equatable {
         self.init(runtimeAPI: api)
         logFormat = LogFormat(environmentValue: environment["AWS_LAMBDA_LOG_FORMAT"])
         if let text = environment["AWS_LAMBDA_MAX_CONCURRENCY"], !text.isEmpty {
-            guard let value = Int(text), (1...Self.concurrencyLimit).contains(value) else {
+            guard let value = IntegerText.value(text, in: 1...Self.concurrencyLimit) else {
                 throw RuntimeConfigurationError(
                     description: "AWS_LAMBDA_MAX_CONCURRENCY must be an integer from 1 to \(Self.concurrencyLimit), got '\(text.prefix(16))'")
             }
             maxConcurrency = value
         }
         if let text = environment["LAMBDA_RUNTIME_SHUTDOWN_GRACE_MS"], !text.isEmpty {
-            guard let value = Int(text), (0...60_000).contains(value) else {
+            guard let value = IntegerText.value(text, in: 0...60_000) else {
                 throw RuntimeConfigurationError(
                     description: "LAMBDA_RUNTIME_SHUTDOWN_GRACE_MS must be an integer from 0 to 60000, got '\(text.prefix(16))'")
             }

@@ -1,3 +1,5 @@
+import Encoding
+
 /// A batch as one statement: every column travels as one array parameter, so a batch of any size is
 /// nine parameters, one round trip and (being one statement) one transaction.
 struct BatchStatement {
@@ -129,39 +131,12 @@ struct ArrayLiteral {
         bytes.reserveCapacity(bytes.count + value.count * 2 + 6)
         bytes += [UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "\\"), UInt8(ascii: "x")]
         for byte in value {
-            bytes.append(hexDigits[Int(byte >> 4)])
-            bytes.append(hexDigits[Int(byte & 0x0F)])
+            Hex.append(byte, to: &bytes)
         }
         bytes.append(UInt8(ascii: "\""))
     }
 
     func finished() -> [UInt8] {
         bytes + [UInt8(ascii: "}")]
-    }
-}
-
-let hexDigits = Array("0123456789abcdef".utf8)
-
-/// Lower- or upper-case hex to bytes; nil when the text is not hex.
-func decodeHex(_ text: String) -> [UInt8]? {
-    let digits = Array(text.utf8)
-    guard digits.count % 2 == 0 else { return nil }
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(digits.count / 2)
-    var index = 0
-    while index < digits.count {
-        guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
-        bytes.append(high << 4 | low)
-        index += 2
-    }
-    return bytes
-}
-
-private func hexValue(_ digit: UInt8) -> UInt8? {
-    switch digit {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-    default: nil
     }
 }

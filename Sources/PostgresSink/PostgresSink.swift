@@ -1,5 +1,6 @@
 import AWSSigV4
 import Synchronization
+import Encoding
 
 /// Writes Kafka records into PostgreSQL tables and reads them back.
 ///
@@ -127,7 +128,7 @@ public final class PostgresSink: @unchecked Sendable {
                   let offsetText = row[1], let offset = Int64(offsetText) else { return nil }
             return SinkRow(
                 topic: topic, partition: partition, offset: offset,
-                key: row[2].flatMap(decodeHex), valueJSON: row[3], valueBytes: row[4].flatMap(decodeHex),
+                key: row[2].flatMap { Hex.decode($0) }, valueJSON: row[3], valueBytes: row[4].flatMap { Hex.decode($0) },
                 headersJSON: row[5] ?? "[]", timestampMilliseconds: row[6].flatMap { Int64($0) }, timestampType: row[7])
         }
     }

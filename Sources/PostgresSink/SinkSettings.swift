@@ -1,3 +1,5 @@
+import Encoding
+
 /// What the sink writes where, as values (the function module reads them from the environment).
 public struct SinkSettings: Sendable {
     public enum Mode: String, Sendable {
@@ -62,7 +64,7 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
         guard !host.contains(","), !portText.contains(",") else {
             throw ConnectionTargetError(reason: "name one host and port; several hosts are not supported")
         }
-        guard let port = Int(portText), (1...65535).contains(port) else {
+        guard let port = IntegerText.value(portText, in: 1...65535) else {
             throw ConnectionTargetError(reason: "the port must be an integer from 1 to 65535")
         }
         let user = values["user"] ?? ""

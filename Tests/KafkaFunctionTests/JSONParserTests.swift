@@ -1,4 +1,11 @@
+@testable import APIGatewayFrontEnd
+import Encoding
+@testable import DirectFrontEnd
+@testable import EventSourceFrontEnd
+@testable import FunctionCore
+@testable import JSON
 @testable import KafkaFunction
+@testable import WebSocketFrontEnd
 import Testing
 
 @Suite struct JSONParserTests {

@@ -1,6 +1,12 @@
 import Testing
 
+@testable import APIGatewayFrontEnd
+@testable import DirectFrontEnd
+@testable import EventSourceFrontEnd
+@testable import FunctionCore
+@testable import JSON
 @testable import KafkaFunction
+@testable import WebSocketFrontEnd
 
 /// Answers go to JavaScript consumers and log viewers: line separators and DEL are escaped too.
 @Suite struct JSONWriterEscapingTests {

@@ -1,7 +1,13 @@
 import Kafka
 import Testing
 
+@testable import APIGatewayFrontEnd
+@testable import DirectFrontEnd
+@testable import EventSourceFrontEnd
+@testable import FunctionCore
+@testable import JSON
 @testable import KafkaFunction
+@testable import WebSocketFrontEnd
 
 /// Reads a `KafkaConfiguration` the way the function does at start.
 func loadKafkaConfiguration(_ env: [String: String]) throws(ConfigurationError) -> KafkaConfiguration {

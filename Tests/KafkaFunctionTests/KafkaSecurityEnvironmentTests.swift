@@ -1,8 +1,15 @@
 import Foundation
 import Kafka
+import MSKIAMAuth
 import Testing
 
+@testable import APIGatewayFrontEnd
+@testable import DirectFrontEnd
+@testable import EventSourceFrontEnd
+@testable import FunctionCore
+@testable import JSON
 @testable import KafkaFunction
+@testable import WebSocketFrontEnd
 
 /// `KAFKA_AUTH`, `KAFKA_TLS`, `KAFKA_CA_FILE`, `KAFKA_USERNAME`, `KAFKA_PASSWORD`, `AWS_REGION`, `KAFKA_IAM_REGION`.
 @Suite struct KafkaSecurityEnvironmentTests {
@@ -40,13 +47,13 @@ import Testing
     @Test func iamUsesTLSAndTheRegion() throws {
         let security = try load(["KAFKA_AUTH": "iam", "AWS_REGION": "eu-west-1"])
         #expect(security.tls != nil)
-        guard case .mskIAM(let iam) = security.sasl else {
+        guard case .oauthBearer(let bearer) = security.sasl, let iam = bearer.tokenProvider as? MSKAuthTokenProvider else {
             Issue.record("expected MSK IAM, got \(String(describing: security.sasl))")
             return
         }
         #expect(iam.region == "eu-west-1")
         let overridden = try load(["KAFKA_AUTH": "iam", "AWS_REGION": "eu-west-1", "KAFKA_IAM_REGION": "us-east-2"])
-        guard case .mskIAM(let other) = overridden.sasl else {
+        guard case .oauthBearer(let bearer) = overridden.sasl, let other = bearer.tokenProvider as? MSKAuthTokenProvider else {
             Issue.record("expected MSK IAM")
             return
         }

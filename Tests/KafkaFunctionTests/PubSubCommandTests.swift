@@ -1,6 +1,12 @@
 import Kafka
 import Logging
+@testable import APIGatewayFrontEnd
+@testable import DirectFrontEnd
+@testable import EventSourceFrontEnd
+@testable import FunctionCore
+@testable import JSON
 @testable import KafkaFunction
+@testable import WebSocketFrontEnd
 import Testing
 
 @Suite struct PubSubCommandTests {
@@ -76,11 +82,11 @@ import Testing
     @Test func connectAndDisconnectAnswer200AndBinaryMessagesAreRefused() throws {
         #expect(String(decoding: PubSubHandler.proxyAnswer(body: nil), as: UTF8.self) == #"{"statusCode":200}"#)
         let binary = WebSocketEvent(kind: .message, routeKey: "$default", connectionID: "c", body: "AAE=", isBase64Encoded: true)
-        var metrics = InvocationMetrics()
+        let invocation = FunctionInvocation(deadline: .now + .seconds(1), traceID: nil, logger: .init(label: "t"))
         let clients = KafkaClients(configuration: KafkaConfiguration(bootstrapServers: "127.0.0.1:1"), logger: .init(label: "t"))
-        let answer = PubSubHandler.handle(binary, clients: clients, deadline: .now + .seconds(1), metrics: &metrics)
+        let answer = PubSubHandler.handle(binary, clients: clients, invocation: invocation)
         let text = String(decoding: answer, as: UTF8.self)
         #expect(text.contains(#"\"code\":415"#), "\(text)")
-        #expect(metrics.errorType == "PubSub.415")
+        #expect(invocation.metrics.errorType == "PubSub.415")
     }
 }

@@ -1,7 +1,13 @@
 import Kafka
 import Testing
 
+@testable import APIGatewayFrontEnd
+@testable import DirectFrontEnd
+@testable import EventSourceFrontEnd
+@testable import FunctionCore
+@testable import JSON
 @testable import KafkaFunction
+@testable import WebSocketFrontEnd
 
 /// `KAFKA_CONFIG_*` takes client tuning properties only; every other property is an init error
 /// naming the variable, whatever its value.

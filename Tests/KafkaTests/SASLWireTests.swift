@@ -22,7 +22,7 @@ import Testing
         return KafkaConfiguration(
             bootstrapServers: bootstrapServers,
             tls: KafkaConfiguration.TLS(trustRoots: caFile.map { .pemFile(path: $0) } ?? .systemDefault),
-            sasl: .mskIAM(MSKIAMAuthentication(tokenProvider: provider)))
+            sasl: .oauthBearer(OAuthBearer(tokenProvider: provider)))
     }
 
     private func iamConfiguration(_ broker: FakeSASLBroker, caFile: Bool = true) throws -> KafkaConfiguration {

@@ -1,3 +1,4 @@
+import Encoding
 import Logging
 import Testing
 
@@ -60,7 +61,7 @@ import Testing
         (Int64(4_102_444_799_000), "2099-12-31T23:59:59.000Z"),
     ])
     func timestampsAreISO8601InUTC(_ epochMilliseconds: Int64, _ expected: String) {
-        #expect(Timestamp.iso8601(epochMilliseconds: epochMilliseconds) == expected)
+        #expect(ISO8601.format(epochMilliseconds: epochMilliseconds, milliseconds: true) == expected)
     }
 
     @Test func lambdaLevelNamesRoundTrip() {

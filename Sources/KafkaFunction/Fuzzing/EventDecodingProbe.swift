@@ -1,3 +1,10 @@
+import APIGatewayFrontEnd
+import DirectFrontEnd
+import EventSourceFrontEnd
+import FunctionCore
+import JSON
+import WebSocketFrontEnd
+
 /// The decoding an event goes through before any Kafka call, as one entry point for the
 /// fuzzer (`Fuzz/EventDecoderFuzzer`): JSON parsing, API Gateway request decoding and route
 /// validation, EventBridge unwrapping, event-source-mapping batches, action and record decoding,
@@ -16,7 +23,7 @@
 
     public static func decode(_ event: [UInt8]) -> Outcome {
         do throws(FunctionError) {
-            let scanned = try EventDecoder.scan(event)
+            let scanned = try EventJSON.scan(event)
             if KafkaSourceEvent.isSourceEvent(scanned.document) {
                 _ = try KafkaSourceEvent.decode(scanned.document)
                 return .action("sink")
@@ -25,7 +32,7 @@
                 return .route(try WebSocketEvent.decode(scanned.document).probeName)
             }
             if APIGatewayRequest.isAPIGatewayEvent(scanned.document) {
-                let document = scanned.replacedRecords ? try EventDecoder.parse(event) : scanned.document
+                let document = scanned.replacedRecords ? try EventJSON.parse(event) : scanned.document
                 do throws(HTTPProblem) {
                     let route = try APIGatewayRouter.resolve(try APIGatewayRequest.decode(document))
                     return .route(route.actionName)

@@ -1,0 +1,24 @@
+import CMallocShim
+import JSON
+
+/// Keeps the process's resident memory near what the current invocation needs.
+///
+/// glibc raises its mmap threshold after a large block is freed, so the next large event or answer
+/// comes from the heap and stays resident after the invocation; a fixed threshold keeps every large
+/// buffer (events, arenas, answers) in its own mapping, returned to the system when freed. Small
+/// blocks freed after a large invocation are handed back with `malloc_trim`.
+package enum MemoryRelease {
+    /// Events or answers at least this large are followed by a trim.
+    package static let largeInvocationBytes = 1 << 20
+    package static let mmapThresholdBytes: Int32 = 256 * 1024
+
+    package static func configure() {
+        cmalloc_set_mmap_threshold(mmapThresholdBytes)
+    }
+
+    package static func afterInvocation(eventBytes: Int, answerBytes: Int) {
+        if max(eventBytes, answerBytes) >= largeInvocationBytes {
+            cmalloc_trim()
+        }
+    }
+}

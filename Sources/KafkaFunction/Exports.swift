@@ -1,0 +1,2 @@
+// What users of the function (the bootstrap, the fuzzer) see besides `KafkaEventHandler`.
+@_exported import JSON

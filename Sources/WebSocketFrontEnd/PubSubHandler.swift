@@ -1,0 +1,194 @@
+import Encoding
+import FunctionCore
+import JSON
+import Kafka
+
+/// Answers API Gateway WebSocket events: `$connect` and `$disconnect` with 200, and each message
+/// with one `PubSubResp` (APISIX's pub/sub protocol in protobuf JSON form) as the route response.
+///
+/// A command's failure is an `error_resp` in the answer, never a function error: the connection
+/// stays usable and the client matches the answer to its command by `sequence`.
+package enum PubSubHandler {
+    /// API Gateway carries at most 128 KB per WebSocket message; a fetch answer stays under
+    /// 96 KiB of JSON so the envelope and any growth never reach that.
+    package static let messageBudgetBytes = 96 * 1024
+    /// Room kept for the envelope around the messages (`sequence`, member names).
+    package static let envelopeReserveBytes = 256
+    package static let maximumFetchRecords = 1000
+    package static let fetchTimeout: Duration = .seconds(5)
+
+    package static func handle(_ event: WebSocketEvent, clients: any KafkaAccess, invocation: FunctionInvocation) -> [UInt8] {
+        switch event.kind {
+        case .connect:
+            invocation.metrics.action = "ws_connect"
+            return proxyAnswer(body: nil)
+        case .disconnect:
+            invocation.metrics.action = "ws_disconnect"
+            return proxyAnswer(body: nil)
+        case .message:
+            invocation.metrics.action = "ws_message"
+            guard !event.isBase64Encoded else {
+                // API Gateway itself closes a connection that sends a binary frame (code 1003).
+                invocation.metrics.errorType = "PubSub.415"
+                return proxyAnswer(body: render(sequence: .integer(0), .failure(PubSubError(
+                    code: 415, message: "Binary messages are not supported: send each command as a JSON text message"))))
+            }
+            let decoded = PubSubCommand.decode(event.body)
+            let outcome: Result<[UInt8], PubSubError>
+            switch decoded.command {
+            case let .success(command):
+                outcome = run(command, clients: clients, invocation: invocation)
+            case let .failure(error):
+                outcome = .failure(error)
+            }
+            if case let .failure(error) = outcome { invocation.metrics.errorType = "PubSub.\(error.code)" }
+            return proxyAnswer(body: render(sequence: decoded.sequence, outcome))
+        }
+    }
+
+    /// The response member (`"name":{...}`) of a command that succeeded.
+    package static func run(
+        _ command: PubSubCommand, clients: any KafkaAccess, invocation: FunctionInvocation
+    ) -> Result<[UInt8], PubSubError> {
+        let deadline = invocation.deadline
+        let started = ContinuousClock.now
+        defer { if invocation.metrics.topic != nil { invocation.metrics.kafkaLatency = ContinuousClock.now - started } }
+        do {
+            switch command {
+            case let .ping(state):
+                invocation.metrics.action = "ping"
+                return .success(JSONWriter.serialize(.object([("pong_resp", .object([("state", .string(state))]))])).dropBraces())
+            case let .listOffset(topic, partition, query):
+                invocation.metrics.action = "list_offset"
+                invocation.metrics.topic = topic
+                let offset = try listOffset(topic: topic, partition: partition, query: query, clients: clients, deadline: deadline)
+                return .success(Array("\"kafka_list_offset_resp\":{\"offset\":\(offset)}".utf8))
+            case let .fetch(topic, partition, offset):
+                invocation.metrics.action = "fetch"
+                invocation.metrics.topic = topic
+                return .success(try fetch(topic: topic, partition: partition, offset: offset, clients: clients, deadline: deadline, invocation: invocation))
+            }
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private static func listOffset(
+        topic: String, partition: Int32, query: OffsetQuery, clients: any KafkaAccess, deadline: ContinuousClock.Instant
+    ) throws(PubSubError) -> Int64 {
+        do {
+            return try clients.admin().offset(topic: topic, partition: partition, query: query, deadline: deadline)
+        } catch let error as KafkaError {
+            throw kafkaFailure(error, topic: topic, partition: partition, step: "listing offsets")
+        } catch let error as FunctionError {
+            throw PubSubError(error)
+        } catch {
+            throw PubSubError(code: 500, message: "Internal error: \(error)")
+        }
+    }
+
+    /// Reads from `offset` up to the partition's end as it was when the fetch began, at most
+    /// `maximumFetchRecords` records and `messageBudgetBytes` of answer.
+    private static func fetch(
+        topic: String, partition: Int32, offset: Int64, clients: any KafkaAccess, deadline: ContinuousClock.Instant,
+        invocation: FunctionInvocation
+    ) throws(PubSubError) -> [UInt8] {
+        var messages = JSONWriter(reservingCapacity: 16 * 1024)
+        messages.appendASCII("\"kafka_fetch_resp\":{\"messages\":[")
+        let budget = messageBudgetBytes - envelopeReserveBytes
+        var count = 0
+        var bytes = 0
+        var oversized: (offset: Int64, size: Int)?
+        let request = ConsumeRequest(
+            topic: topic, partition: partition, start: .offset(offset), groupID: nil,
+            maxRecords: maximumFetchRecords, deadline: min(deadline, .now + fetchTimeout))
+        do {
+            let consumer = try clients.consumer()
+            _ = try consumer.consume(request) { record in
+                let start = messages.bytes.count
+                if count > 0 { messages.appendASCII(",") }
+                render(record, into: &messages)
+                guard messages.bytes.count <= budget else {
+                    if count == 0 { oversized = (record.offset, messages.bytes.count - start) }
+                    messages.truncate(to: start)
+                    return false
+                }
+                count += 1
+                bytes += (record.key?.count ?? 0) + (record.value?.count ?? 0)
+                return true
+            }
+        } catch let error as KafkaError {
+            throw kafkaFailure(error, topic: topic, partition: partition, step: "fetching")
+        } catch let error as FunctionError {
+            throw PubSubError(error)
+        } catch {
+            throw PubSubError(code: 500, message: "Internal error: \(error)")
+        }
+        if let oversized {
+            throw PubSubError(code: 413, message: """
+                The record at offset \(oversized.offset) needs \(oversized.size) bytes in JSON, more than the \
+                \(messageBudgetBytes) bytes a WebSocket answer may carry; fetch from offset \(oversized.offset + 1) to skip it
+                """)
+        }
+        invocation.metrics.recordsConsumed = count
+        invocation.metrics.bytesConsumed = bytes
+        messages.appendASCII("]}")
+        return messages.bytes
+    }
+
+    /// A `KafkaMessage`: bytes fields in base64, as protobuf JSON writes them; a null key or
+    /// value is left out (proto3 has no null bytes).
+    package static func render(_ record: ConsumedRecord, into writer: inout JSONWriter) {
+        writer.appendASCII("{\"offset\":\(record.offset)")
+        if let timestamp = record.timestampMs {
+            writer.appendASCII(",\"timestamp\":\(timestamp)")
+        }
+        if let key = record.key {
+            writer.appendASCII(",\"key\":")
+            writer.writeString(Base64.encode(key))
+        }
+        if let value = record.value {
+            writer.appendASCII(",\"value\":")
+            writer.writeString(Base64.encode(value))
+        }
+        writer.appendASCII("}")
+    }
+
+    private static func kafkaFailure(_ error: KafkaError, topic: String, partition: Int32, step: String) -> PubSubError {
+        if error.isUnknownTopic { return PubSubError(code: 404, message: "Topic '\(topic)' does not exist") }
+        if error.isUnknownPartition { return PubSubError(code: 404, message: "Topic '\(topic)' has no partition \(partition)") }
+        return PubSubError(code: error.isTimeout ? 504 : 502, message: "Kafka failed while \(step) \(topic)/\(partition): \(error.name): \(error.message)")
+    }
+
+    /// `{"sequence":S,<response member>}` with `sequence` echoed as the client wrote it.
+    package static func render(sequence: JSONValue, _ outcome: Result<[UInt8], PubSubError>) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 256)
+        writer.appendASCII("{\"sequence\":")
+        writer.write(sequence)
+        writer.appendASCII(",")
+        switch outcome {
+        case let .success(member):
+            writer.writeRaw(member)
+        case let .failure(error):
+            writer.appendASCII("\"error_resp\":")
+            writer.write(.object([("code", .integer(error.code)), ("message", .string(error.message))]))
+        }
+        writer.appendASCII("}")
+        return writer.bytes
+    }
+
+    /// The Lambda proxy answer; API Gateway sends `body` to the client as the route response.
+    package static func proxyAnswer(body: [UInt8]?) -> [UInt8] {
+        guard let body else { return Array(#"{"statusCode":200}"#.utf8) }
+        var writer = JSONWriter(reservingCapacity: body.count + body.count / 4 + 64)
+        writer.appendASCII("{\"statusCode\":200,\"body\":")
+        writer.writeString(String(decoding: body, as: UTF8.self))
+        writer.appendASCII("}")
+        return writer.bytes
+    }
+}
+
+private extension Array where Element == UInt8 {
+    /// `{"a":1}` → `"a":1`: a serialised one-member object as a member to splice into another.
+    func dropBraces() -> [UInt8] { Array(dropFirst().dropLast()) }
+}
