@@ -111,3 +111,9 @@ enum RestProxyMediaType {
         throw RestProxyProblem.notAcceptable
     }
 }
+
+extension Substring {
+    package func trimmingSpaces() -> String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}

@@ -93,6 +93,16 @@ enum RestProxyRouter {
         }
     }
 
+    /// Whether the path is one of the proxy's, whatever the method (a CORS preflight's question).
+    static func isRoute(_ segments: [String]) -> Bool {
+        var probe = APIGatewayRequest(method: "GET", pathSegments: segments, query: [:], headers: [:], body: [])
+        for method in ["GET", "POST", "DELETE"] {
+            probe.method = method
+            if (try? match(probe)) != nil { return true }
+        }
+        return false
+    }
+
     static func handle(
         _ route: Route, request: APIGatewayRequest, clients: any KafkaAccess, limits: CallerLimits, proxy: RestProxyConsumers,
         invocation: FunctionInvocation
