@@ -101,4 +101,49 @@ import Testing
         let other = try RestProxyQuickstartTests.curl("\(stack.url(0))/consumers/my_idle/instances/idle/subscription")
         #expect(other.object.int("error_code") == 40403)
     }
+
+    /// API callers never read, write or subscribe to the state topic, and use only groups under their prefix.
+    @Test(arguments: BrokerEngine.allCases) func theStateTopicAndForeignGroupsAreRefused(engine: BrokerEngine) throws {
+        let stack = try Stack(engine)
+        defer { stack.stop() }
+        let u = stack.url()
+        // A first instance makes the state topic exist.
+        let created = try RestProxyQuickstartTests.curl(
+            "-X", "POST", "-H", Self.v2, "--data", #"{"name":"x"}"#, "\(u)/consumers/my_group")
+        try #require(created.status == 200, "\(created.body)")
+        let state = "_lambda_kafka_rest_consumers"
+        let refused = [
+            try RestProxyQuickstartTests.curl(
+                "-X", "POST", "-H", "Content-Type: application/vnd.kafka.binary.v2+json", "--data", #"{"records":[{"value":"eA=="}]}"#,
+                "\(u)/topics/\(state)"),
+            try RestProxyQuickstartTests.curl("\(u)/topics/\(state)/records?from=beginning"),
+            try RestProxyQuickstartTests.curl("\(u)/topics/\(state)/partitions/0/offsets"),
+            try RestProxyQuickstartTests.curl(
+                "-X", "POST", "-H", Self.v2, "--data", #"{"topics":["\#(state)"]}"#, "\(u)/consumers/my_group/instances/x/subscription"),
+            try RestProxyQuickstartTests.curl(
+                "-X", "POST", "-H", Self.v2, "--data", #"{"partitions":[{"topic":"\#(state)","partition":0}]}"#,
+                "\(u)/consumers/my_group/instances/x/assignments"),
+        ]
+        for answer in refused {
+            #expect(answer.status == 403, "\(answer.body)")
+            #expect(answer.object.int("error_code") == 40301)
+        }
+        let topics = try RestProxyQuickstartTests.curl("\(u)/topics")
+        #expect(topics.status == 200)
+        #expect((topics.json as? [String])?.contains(state) == false)
+        // A pattern subscription matching everything still leaves the state topic out.
+        let pattern = try RestProxyQuickstartTests.curl(
+            "-X", "POST", "-H", Self.v2, "--data", #"{"topic_pattern":".*"}"#, "\(u)/consumers/my_group/instances/x/subscription")
+        #expect(pattern.status == 204, "\(pattern.body)")
+        let subscribed = try RestProxyQuickstartTests.curl("\(u)/consumers/my_group/instances/x/subscription")
+        #expect((subscribed.object["topics"] as? [String])?.contains(state) == false, "\(subscribed.body)")
+        #expect(try Self.read(stack, "/consumers/my_group/instances/x", via: 0).allSatisfy { !$0.contains("my_group") })
+
+        for group in ["api-group", "schedule-consumer"] {
+            let foreign = try RestProxyQuickstartTests.curl(
+                "-X", "POST", "-H", Self.v2, "--data", #"{"name":"x"}"#, "\(u)/consumers/\(group)")
+            #expect(foreign.status == 403, "\(foreign.body)")
+            #expect(foreign.object.int("error_code") == 40301)
+        }
+    }
 }

@@ -256,11 +256,9 @@ extension RestProxyRouter {
             return RestProxyProblem.partitionNotFound
         case let error as KafkaError:
             return HTTPProblem(500, "Kafka error: \(error.name): \(error.message)", errorCode: error.isRetriable ? 50003 : 50002)
-        case let error as FunctionError where error.kind == .topicNotFound:
-            return RestProxyProblem.topicNotFound
         case let error as FunctionError:
-            let status = APIGatewayRouter.status(for: error)
-            return HTTPProblem(status >= 500 ? 500 : status, error.errorMessage, errorCode: status >= 500 ? 50002 : status)
+            let problem = APIGatewayRouter.problem(for: error)
+            return problem.status >= 500 ? HTTPProblem(500, problem.message, errorCode: 50002) : problem
         default:
             return HTTPProblem(500, "Internal error: \(error)")
         }
