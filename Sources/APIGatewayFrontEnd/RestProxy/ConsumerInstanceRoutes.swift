@@ -58,8 +58,7 @@ enum ConsumerInstanceRoutes {
         }
         let fetchMinBytes = try integer(body, "fetch.min.bytes", in: -1...Int64(Int32.max))
         let requestTimeout = try integer(body, "consumer.request.timeout.ms", in: 0...Int64(Int32.max)) ?? 1000
-        if let existing = try call.store.load(group: group, instance: name, deadline: call.deadline) {
-            _ = existing
+        if try call.store.load(group: group, instance: name, deadline: call.deadline) != nil {
             throw RestProxyProblem.alreadyExists
         }
         let state = ConsumerInstanceState(
@@ -67,6 +66,7 @@ enum ConsumerInstanceRoutes {
             requestTimeoutMs: requestTimeout, fetchMinBytes: fetchMinBytes,
             instanceTimeoutMs: call.store.settings.instanceTimeoutMs, lastUsedMs: 0)
         try call.store.save(state, deadline: call.deadline)
+        call.store.sweepExpired(limit: 16, deadline: call.deadline)
         let baseURI = "\(call.baseURL)/consumers/\(group)/instances/\(name)"
         return .object([("instance_id", .string(name)), ("base_uri", .string(baseURI))])
     }

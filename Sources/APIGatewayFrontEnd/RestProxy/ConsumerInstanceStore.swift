@@ -60,6 +60,18 @@ final class ConsumerInstanceStore: Sendable {
         cache.withLock { $0.states[state.key] = state }
     }
 
+    /// Deletes up to `limit` instances found expired in this environment's copy: an instance nobody
+    /// calls again would otherwise stay in the compacted topic for good. Best effort.
+    func sweepExpired(limit: Int, deadline: ContinuousClock.Instant) {
+        let now = WallClock.nowEpochMilliseconds()
+        let expired = cache.withLock { cache in
+            cache.states.values.filter { $0.isExpired(nowMs: now) }.prefix(limit).map { ($0.group, $0.instance) }
+        }
+        for (group, instance) in expired {
+            try? delete(group: group, instance: instance, deadline: deadline)
+        }
+    }
+
     /// Writes the instance's tombstone.
     func delete(group: String, instance: String, deadline: ContinuousClock.Instant) throws {
         let key = ConsumerInstanceState.key(group: group, instance: instance)
