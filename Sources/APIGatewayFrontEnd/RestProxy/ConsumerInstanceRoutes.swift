@@ -26,6 +26,8 @@ struct RestProxyCall {
 /// `POST /consumers/{group}` and everything under `/consumers/{group}/instances/{instance}` but records.
 enum ConsumerInstanceRoutes {
     static let namePattern = "1 to 200 of [a-zA-Z0-9._-]"
+    /// Live instances at most (each is a few hundred bytes in every environment's copy).
+    static let maximumInstances = 10_000
 
     /// `POST /consumers/{group}`: `instance_id` and `base_uri`.
     static func create(group: String, _ call: RestProxyCall) throws -> JSONValue {
@@ -60,6 +62,10 @@ enum ConsumerInstanceRoutes {
         let requestTimeout = try integer(body, "consumer.request.timeout.ms", in: 0...Int64(Int32.max)) ?? 1000
         if try call.store.load(group: group, instance: name, deadline: call.deadline) != nil {
             throw RestProxyProblem.alreadyExists
+        }
+        // Every environment holds every instance's state: their number is what bounds that memory.
+        guard call.store.liveCount() < maximumInstances else {
+            throw HTTPProblem(429, "Too many consumer instances: at most \(maximumInstances) may exist at once; delete unused ones")
         }
         let state = ConsumerInstanceState(
             group: group, instance: name, format: format, autoOffsetReset: reset, autoCommit: autoCommit,

@@ -60,6 +60,12 @@ final class ConsumerInstanceStore: Sendable {
         cache.withLock { $0.states[state.key] = state }
     }
 
+    /// How many instances this environment's copy holds that have not expired.
+    func liveCount() -> Int {
+        let now = WallClock.nowEpochMilliseconds()
+        return cache.withLock { cache in cache.states.values.count { !$0.isExpired(nowMs: now) } }
+    }
+
     /// Deletes up to `limit` instances found expired in this environment's copy: an instance nobody
     /// calls again would otherwise stay in the compacted topic for good. Best effort.
     func sweepExpired(limit: Int, deadline: ContinuousClock.Instant) {
