@@ -16,7 +16,7 @@ import Logging
 ///     .../instances/{i}[/subscription|/assignments|/positions[/beginning|/end]|/records|/offsets]
 ///
 /// The function's own routes (`/topics/{t}/records`, `/offsets`, `/rows`) stay with `APIGatewayRouter`.
-enum RestProxyRouter {
+package enum RestProxyRouter {
     enum Route {
         case listTopics, topic(String), produce(topic: String, partition: Int32?)
         case partitions(String), partition(String, Int32), partitionOffsets(String, Int32), brokers
@@ -91,6 +91,23 @@ enum RestProxyRouter {
         default:
             return nil
         }
+    }
+
+    /// For the fuzzer: the proxy route a request would run, its body decoded and checked as far as
+    /// that goes without Kafka; nil for a path that is not the proxy's.
+    package static func probe(_ request: APIGatewayRequest) throws(HTTPProblem) -> String? {
+        guard request.method != "OPTIONS", let route = try match(request) else { return nil }
+        switch route {
+        case let .produce(topic, partition):
+            _ = try RestProxyProduceV2.decode(
+                topic: topic, partition: partition, contentType: request.headers["content-type"], body: request.body)
+        case .createInstance, .instance:
+            try RestProxyMediaType.checkBodyType(request.headers["content-type"], body: request.body)
+            _ = try RestProxyBody.object(request.body)
+        default:
+            break
+        }
+        return route.actionName
     }
 
     /// Whether the path is one of the proxy's, whatever the method (a CORS preflight's question).
