@@ -11,7 +11,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.100.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
@@ -20,6 +19,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // SHA-256 for SigV4: OpenSSL's libcrypto, already loaded by librdkafka and libcurl.
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .target(name: "CRdKafkaShim", dependencies: ["CRdKafka"]),
         .target(name: "CMallocShim"),
@@ -36,10 +37,7 @@ let package = Package(
             "CurlHTTP", "LambdaWire", "Encoding",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "AWSSigV4", dependencies: [
-            "Encoding",
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(name: "AWSSigV4", dependencies: ["CLibCrypto", "Encoding"]),
         .target(name: "AWSCredentials", dependencies: ["AWSSigV4", "CurlHTTP", "JSON"]),
         // librdkafka: configuration values, producer, consumer, admin; knows no AWS (OAUTHBEARER
         // tokens come from an `OAuthBearerTokenProvider`).
@@ -96,7 +94,7 @@ let package = Package(
                           path: "Tests/DiagnosticBootstrap"),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Encoding", "TestSupport"]),
-        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "Encoding"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AWSCredentialsTests", dependencies: ["AWSCredentials", "TestSupport"]),
         .testTarget(name: "MSKIAMAuthTests", dependencies: ["MSKIAMAuth", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "MSKIAMAuth", "AWSCredentials", "TestSupport"]),
