@@ -100,7 +100,7 @@ package enum RestProxyRouter {
         switch route {
         case let .produce(topic, partition):
             _ = try RestProxyProduceV2.decode(
-                topic: topic, partition: partition, contentType: request.headers["content-type"], body: request.body)
+                topic: try checked(topic, RestProxySettings()), partition: partition, contentType: request.headers["content-type"], body: request.body)
         case .createInstance, .instance:
             try RestProxyMediaType.checkBodyType(request.headers["content-type"], body: request.body)
             _ = try RestProxyBody.object(request.body)
