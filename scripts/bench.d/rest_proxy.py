@@ -116,3 +116,37 @@ def read(emulator, scratch, topic, count, value_bytes, runs):
         group.append(group_seconds)
     http(port, "DELETE", base)
     return {"rest": summary(rest), "group": summary(group)}
+
+
+def main():
+    """`scripts/bench.d/rest_proxy.py BIN_DIR`: this step alone, with binaries already built in
+    BIN_DIR (the deployment build: `swift build -c release --static-swift-stdlib`), on a cluster of
+    its own like scripts/bench's (3 brokers, 4 partitions), with scripts/bench's run counts."""
+    import sys
+    import tempfile
+
+    from common import lambda_environment
+    from services import LocalCluster
+
+    bin_dir = sys.argv[1]
+    logs = tempfile.mkdtemp(prefix="bench-rest-proxy-")
+    topics = ("bench-rest-produce", "bench-rest-read")
+    cluster = LocalCluster(os.path.join(bin_dir, "kafka-local-cluster"), topics, 4, os.path.join(logs, "cluster.log"))
+    try:
+        emulator = GatewayEmulator(os.path.join(bin_dir, "lambda-emulator"), [os.path.join(bin_dir, "bootstrap")],
+                                   lambda_environment("", cluster.bootstrap_servers), os.path.join(logs, "emulator.log"))
+        try:
+            produce(emulator, logs, topics[0], 1, 100, 3)  # warm-up: the producer exists and knows the topic
+            results = {f"produce_{count}": produce(emulator, logs, topics[0], count, 100, runs) for count, runs in ((1, 200), (100, 50))}
+            results["read_100"] = read(emulator, logs, topics[1], 100, 100, 50)
+        finally:
+            emulator.close()
+    finally:
+        cluster.close()
+    for name, result in results.items():
+        print(name, "  ".join(f"{who}: p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms ({r['runs']} runs)"
+                              for who, r in result.items()))
+
+
+if __name__ == "__main__":
+    main()
