@@ -44,7 +44,7 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
         // WebSocket events carry a `requestContext` too: they are asked before API Gateway's.
         frontEnds = [
             EventSourceFrontEnd(sink: sink),
-            WebSocketFrontEnd(clients: clients),
+            WebSocketFrontEnd(clients: clients, refusedTopics: [restProxy.stateTopic]),
             APIGatewayFrontEnd(clients: clients, limits: settings.callerLimits, sink: sink, cors: cors, restProxy: restProxy),
         ]
         direct = DirectFrontEnd(clients: clients, limits: settings.callerLimits)

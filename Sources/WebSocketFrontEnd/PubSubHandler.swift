@@ -17,7 +17,11 @@ package enum PubSubHandler {
     package static let maximumFetchRecords = 1000
     package static let fetchTimeout: Duration = .seconds(5)
 
-    package static func handle(_ event: WebSocketEvent, clients: any KafkaAccess, invocation: FunctionInvocation) -> [UInt8] {
+    /// - Parameter refusedTopics: topics the function keeps to itself (the REST proxy's consumer
+    ///   state): a command on one is a 403 `error_resp`.
+    package static func handle(
+        _ event: WebSocketEvent, clients: any KafkaAccess, refusedTopics: Set<String> = [], invocation: FunctionInvocation
+    ) -> [UInt8] {
         switch event.kind {
         case .connect:
             invocation.metrics.action = "ws_connect"
@@ -37,7 +41,7 @@ package enum PubSubHandler {
             let outcome: Result<[UInt8], PubSubError>
             switch decoded.command {
             case let .success(command):
-                outcome = run(command, clients: clients, invocation: invocation)
+                outcome = run(command, clients: clients, refusedTopics: refusedTopics, invocation: invocation)
             case let .failure(error):
                 outcome = .failure(error)
             }
@@ -48,9 +52,17 @@ package enum PubSubHandler {
 
     /// The response member (`"name":{...}`) of a command that succeeded.
     package static func run(
-        _ command: PubSubCommand, clients: any KafkaAccess, invocation: FunctionInvocation
+        _ command: PubSubCommand, clients: any KafkaAccess, refusedTopics: Set<String> = [], invocation: FunctionInvocation
     ) -> Result<[UInt8], PubSubError> {
         let deadline = invocation.deadline
+        switch command {
+        case let .listOffset(topic, _, _), let .fetch(topic, _, _):
+            if refusedTopics.contains(topic) {
+                return .failure(PubSubError(code: 403, message: "Topic '\(topic)' is not available to WebSocket callers"))
+            }
+        case .ping:
+            break
+        }
         let started = ContinuousClock.now
         defer { if invocation.metrics.topic != nil { invocation.metrics.kafkaLatency = ContinuousClock.now - started } }
         do {

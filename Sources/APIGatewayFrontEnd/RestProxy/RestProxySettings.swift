@@ -10,7 +10,7 @@ package struct RestProxySettings: Sendable {
     static let defaultStateTopic = "_lambda_kafka_rest_consumers"
 
     /// The compacted topic holding consumer instances; the function creates it on first use.
-    var stateTopic = defaultStateTopic
+    package var stateTopic = defaultStateTopic
     /// kafka-rest's `consumer.instance.timeout.ms`: an instance idle this long is gone.
     var instanceTimeoutMs: Int64 = 300_000
 
