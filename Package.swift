@@ -28,6 +28,8 @@ let package = Package(
         // Libraries, one job each.
         // Base64, the JSON string escaper and C string buffers: no dependencies, no Foundation.
         .target(name: "Encoding"),
+        // APISIX's PubSubReq/PubSubResp in protobuf's binary form; no dependencies.
+        .target(name: "PubSubWire"),
         // The strict JSON scanner, parser, tree and writer.
         .target(name: "JSON", dependencies: ["Encoding"]),
         // The Lambda wire contract the runtime and the emulator share: headers, error type and body.
@@ -59,7 +61,10 @@ let package = Package(
             "FunctionCore", "JSON", "Encoding", "Kafka", "LambdaRuntime", "PostgresSink",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "WebSocketFrontEnd", dependencies: ["FunctionCore", "JSON", "Encoding", "Kafka"]),
+        .target(name: "WebSocketFrontEnd", dependencies: [
+            "FunctionCore", "JSON", "Encoding", "Kafka", "PubSubWire",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "EventSourceFrontEnd", dependencies: ["FunctionCore", "JSON", "Encoding", "PostgresSink"]),
         .target(name: "KafkaFunction", dependencies: [
             "FunctionCore", "DirectFrontEnd", "APIGatewayFrontEnd", "WebSocketFrontEnd", "EventSourceFrontEnd",
@@ -100,12 +105,13 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "MSKIAMAuth", "AWSCredentials", "TestSupport"]),
         .testTarget(name: "KafkaFunctionTests", dependencies: [
             "KafkaFunction", "FunctionCore", "DirectFrontEnd", "APIGatewayFrontEnd", "WebSocketFrontEnd", "EventSourceFrontEnd",
-            "Encoding", "JSON", "Kafka", "LambdaRuntime", "MSKIAMAuth", "PostgresSink",
+            "Encoding", "JSON", "Kafka", "LambdaRuntime", "MSKIAMAuth", "PostgresSink", "PubSubWire",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaEmulatorCoreTests", dependencies: ["LambdaEmulatorCore"]),
         .testTarget(name: "LambdaWireTests", dependencies: ["LambdaWire", "Encoding"]),
+        .testTarget(name: "PubSubWireTests", dependencies: ["PubSubWire"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

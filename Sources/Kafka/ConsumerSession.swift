@@ -113,6 +113,13 @@ final class ConsumerSession: @unchecked Sendable {
                 case .beginning: wanted = mark.earliest
                 case .end: wanted = mark.latest
                 case .offset(let offset): wanted = offset
+                case .exactly(let offset):
+                    guard (mark.earliest...mark.latest).contains(offset) else {
+                        throw KafkaError(
+                            code: RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE,
+                            message: "offset \(offset) of \(request.topic)/\(mark.partition) is outside its stored range, \(mark.earliest) to \(mark.latest)")
+                    }
+                    wanted = offset
                 }
             }
             plan.start[mark.partition] = min(max(wanted, mark.earliest), mark.latest)

@@ -4,6 +4,9 @@ public enum StartPosition: Sendable, Equatable {
     case end
     /// Clamped to the partition's stored range (earliest...high watermark).
     case offset(Int64)
+    /// This offset or an `OFFSET_OUT_OF_RANGE` error when it is outside the stored range
+    /// (earliest...high watermark; at the high watermark nothing is read), as a Kafka fetch answers.
+    case exactly(Int64)
 }
 
 public struct ConsumedRecord: Sendable {

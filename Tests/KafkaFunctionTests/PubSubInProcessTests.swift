@@ -4,6 +4,7 @@ import FunctionCore
 import JSON
 import Kafka
 import Logging
+import PubSubWire
 import Testing
 import WebSocketFrontEnd
 
@@ -74,7 +75,48 @@ import WebSocketFrontEnd
         let kafka = FakeKafka(topics: ["t": 1], failure: FakeKafka.timedOut)
         let timedOut = try Self.send(#"{"sequence":8,"cmd_kafka_list_offset":{"topic":"t","partition":0,"timestamp":-1}}"#, to: kafka)
         #expect((timedOut["error_resp"] as? [String: Any])?["code"] as? Int == 504)
+        // The broker's name stays in the log: the client reads a generic message.
+        #expect((timedOut["error_resp"] as? [String: Any])?["message"] as? String
+                == "Kafka did not answer in time; the function's log has the details")
         let pong = try Self.send(#"{"sequence":9,"cmd_ping":{"state":"aGk="}}"#, to: kafka)
         #expect((pong["pong_resp"] as? [String: Any])?["state"] as? String == "aGk=")
+    }
+
+    @Test func aFetchAtTheEndIsEmptyAndPastItOffsetOutOfRange() throws {
+        let kafka = FakeKafka(topics: ["t": 1])
+        for n in 0..<3 { kafka.append("t", key: nil, value: [UInt8(n)]) }
+        let end = try Self.send(#"{"sequence":10,"cmd_kafka_fetch":{"topic":"t","partition":0,"offset":3}}"#, to: kafka)
+        #expect((end["kafka_fetch_resp"] as? [String: Any])?["messages"] as? [Any] != nil)
+        #expect(((end["kafka_fetch_resp"] as? [String: Any])?["messages"] as? [Any])?.isEmpty == true)
+        let past = try Self.send(#"{"sequence":11,"cmd_kafka_fetch":{"topic":"t","partition":0,"offset":4}}"#, to: kafka)
+        let error = try #require(past["error_resp"] as? [String: Any])
+        #expect(error["code"] as? Int == 416)
+        #expect((error["message"] as? String)?.hasPrefix("OFFSET_OUT_OF_RANGE: ") == true, "\(error)")
+    }
+
+    @Test func aBinaryFetchIsAnsweredWithABinaryPubSubResp() throws {
+        let kafka = FakeKafka(topics: ["t": 1])
+        for n in 0..<3 { kafka.append("t", key: "k\(n)", value: [UInt8(n)]) }
+        let request = PubSubRequest(sequence: 12, command: .kafkaFetch(topic: "t", partition: 0, offset: 1))
+        let event: [String: Any] = [
+            "requestContext": ["routeKey": "$default", "eventType": "MESSAGE", "connectionId": "conn-1="],
+            "body": Base64.encode(request.encoded()), "isBase64Encoded": true,
+        ]
+        let bytes = Array(try JSONSerialization.data(withJSONObject: event))
+        let invocation = FunctionInvocation(deadline: .now + .seconds(5), traceID: nil, logger: Logger(label: "pubsub-test"))
+        let answer = try WebSocketFrontEnd(clients: kafka).handle(try ScannedEvent.scan(bytes), bytes: bytes, invocation: invocation)
+        let proxy = try #require(try JSONSerialization.jsonObject(with: Data(answer)) as? [String: Any])
+        #expect(proxy["isBase64Encoded"] as? Bool == true)
+        let body = try #require(proxy["body"] as? String)
+        let frame = try #require(Base64.decode(body))
+        let response = try PubSubResponse.decode(frame)
+        #expect(response.sequence == 12)
+        guard case let .kafkaFetch(messages) = response.body else {
+            Issue.record("\(response)")
+            return
+        }
+        #expect(messages.map(\.offset) == [1, 2])
+        #expect(messages.map(\.key) == [Array("k1".utf8), Array("k2".utf8)])
+        #expect(messages.map(\.value) == [[1], [2]])
     }
 }

@@ -218,6 +218,11 @@ final class FakeKafka: KafkaAccess {
                 case (nil, .beginning): next[partition] = 0
                 case (nil, .end): next[partition] = end
                 case let (nil, .offset(offset)): next[partition] = min(max(0, offset), end)
+                case let (nil, .exactly(offset)):
+                    guard (0...end).contains(offset) else {
+                        throw KafkaError(code: RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE, message: "offset \(offset) is outside 0 to \(end)")
+                    }
+                    next[partition] = offset
                 }
             }
             var taken: [ConsumedRecord] = []
