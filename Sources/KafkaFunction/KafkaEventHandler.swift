@@ -23,11 +23,13 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
     public init(environment: [String: String]) throws {
         let configuration: KafkaConfiguration
         let cors: CORSPolicy?
+        let restProxy: RestProxySettings
         do throws(ConfigurationError) {
             let environment = Environment(environment)
             configuration = try KafkaEnvironment.configuration(environment)
             settings = try FunctionSettings(environment)
             cors = try CORSPolicy(environment)
+            restProxy = try RestProxySettings(environment)
         } catch {
             throw error.functionError
         }
@@ -42,8 +44,8 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
         // WebSocket events carry a `requestContext` too: they are asked before API Gateway's.
         frontEnds = [
             EventSourceFrontEnd(sink: sink),
-            WebSocketFrontEnd(clients: clients),
-            APIGatewayFrontEnd(clients: clients, limits: settings.callerLimits, sink: sink, cors: cors),
+            WebSocketFrontEnd(clients: clients, refusedTopics: [restProxy.stateTopic]),
+            APIGatewayFrontEnd(clients: clients, limits: settings.callerLimits, sink: sink, cors: cors, restProxy: restProxy),
         ]
         direct = DirectFrontEnd(clients: clients, limits: settings.callerLimits)
         MemoryRelease.configure()
