@@ -16,8 +16,7 @@ package final class FunctionInvocation {
     package var metrics = InvocationMetrics()
     /// The runtime's responder (`InvocationContext.responder`), shared by reference: opening its
     /// stream anywhere below is seen by the run loop. Nil when the invocation cannot be streamed.
-    // TODO(APIGatewayFrontEnd): `let` once StreamedHTTPConsume drops its no-op copy-back `defer`.
-    package var responder: StreamingResponder?
+    package let responder: StreamingResponder?
 
     package init(deadline: ContinuousClock.Instant, traceID: String?, logger: Logger, responder: StreamingResponder? = nil) {
         self.deadline = deadline
