@@ -11,7 +11,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.100.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
@@ -20,6 +19,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // SHA-256 for SigV4: OpenSSL's libcrypto, already loaded by librdkafka and libcurl.
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .target(name: "CRdKafkaShim", dependencies: ["CRdKafka"]),
         .target(name: "CMallocShim"),
@@ -27,6 +28,8 @@ let package = Package(
         // Libraries, one job each.
         // Base64, the JSON string escaper and C string buffers: no dependencies, no Foundation.
         .target(name: "Encoding"),
+        // APISIX's PubSubReq/PubSubResp in protobuf's binary form; no dependencies.
+        .target(name: "PubSubWire"),
         // The strict JSON scanner, parser, tree and writer.
         .target(name: "JSON", dependencies: ["Encoding"]),
         // The Lambda wire contract the runtime and the emulator share: headers, error type and body.
@@ -36,10 +39,7 @@ let package = Package(
             "CurlHTTP", "LambdaWire", "Encoding",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "AWSSigV4", dependencies: [
-            "Encoding",
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(name: "AWSSigV4", dependencies: ["CLibCrypto", "Encoding"]),
         .target(name: "AWSCredentials", dependencies: ["AWSSigV4", "CurlHTTP", "JSON"]),
         // librdkafka: configuration values, producer, consumer, admin; knows no AWS (OAUTHBEARER
         // tokens come from an `OAuthBearerTokenProvider`).
@@ -61,7 +61,10 @@ let package = Package(
             "FunctionCore", "JSON", "Encoding", "Kafka", "LambdaRuntime", "PostgresSink",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "WebSocketFrontEnd", dependencies: ["FunctionCore", "JSON", "Encoding", "Kafka"]),
+        .target(name: "WebSocketFrontEnd", dependencies: [
+            "FunctionCore", "JSON", "Encoding", "Kafka", "PubSubWire",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "EventSourceFrontEnd", dependencies: ["FunctionCore", "JSON", "Encoding", "PostgresSink"]),
         .target(name: "KafkaFunction", dependencies: [
             "FunctionCore", "DirectFrontEnd", "APIGatewayFrontEnd", "WebSocketFrontEnd", "EventSourceFrontEnd",
@@ -90,24 +93,25 @@ let package = Package(
         ]),
 
         // Tests. Integration tests start the real executables built next to the test bundle.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["AWSSigV4"], path: "Tests/TestSupport"),
         // The bootstrap with test hooks (`diagnostic.*` actions); never part of a product.
         .executableTarget(name: "diagnostic-bootstrap", dependencies: ["LambdaRuntime", "KafkaFunction"],
                           path: "Tests/DiagnosticBootstrap"),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Encoding", "TestSupport"]),
-        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "Encoding", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AWSCredentialsTests", dependencies: ["AWSCredentials", "TestSupport"]),
         .testTarget(name: "MSKIAMAuthTests", dependencies: ["MSKIAMAuth", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "MSKIAMAuth", "AWSCredentials", "TestSupport"]),
         .testTarget(name: "KafkaFunctionTests", dependencies: [
             "KafkaFunction", "FunctionCore", "DirectFrontEnd", "APIGatewayFrontEnd", "WebSocketFrontEnd", "EventSourceFrontEnd",
-            "Encoding", "JSON", "Kafka", "LambdaRuntime", "MSKIAMAuth", "PostgresSink",
+            "Encoding", "JSON", "Kafka", "LambdaRuntime", "MSKIAMAuth", "PostgresSink", "PubSubWire",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "AWSSigV4", "AWSCredentials", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaEmulatorCoreTests", dependencies: ["LambdaEmulatorCore"]),
         .testTarget(name: "LambdaWireTests", dependencies: ["LambdaWire", "Encoding"]),
+        .testTarget(name: "PubSubWireTests", dependencies: ["PubSubWire"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,4 +1,3 @@
-import Crypto
 import Encoding
 
 /// Builds the canonical request of SigV4 from its parts, the way botocore does.
@@ -39,7 +38,7 @@ struct CanonicalRequest {
         }
         switch payload {
         case .bytes(let bytes):
-            return bytes.isEmpty ? emptyPayloadSHA256 : Hex.encode(SHA256.hash(data: bytes))
+            return bytes.isEmpty ? emptyPayloadSHA256 : Hex.encode(SHA256Digest.hash(bytes))
         case .precomputedSHA256(let hash):
             return hash
         case .unsigned:

@@ -1,4 +1,3 @@
-import Crypto
 import Encoding
 
 /// AWS Signature Version 4 for one region and service, byte for byte as botocore signs.
@@ -99,10 +98,10 @@ public struct SigV4Signer: Sendable {
     private func sign(_ canonical: CanonicalRequest, credentials: SigningCredentials, date: AWSTimestamp) -> SignatureDetails {
         let scope = credentialScope(date)
         let stringToSign = SigV4Signer.algorithm + "\n" + date.amzDate + "\n" + scope + "\n"
-            + Hex.encode(SHA256.hash(data: Array(canonical.text.utf8)))
+            + Hex.encode(SHA256Digest.hash(Array(canonical.text.utf8)))
         let key = keyCache.signingKey(
             secretAccessKey: credentials.secretAccessKey, dateStamp: date.dateStamp, region: region, service: service)
-        let signature = Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+        let signature = Hex.encode(SHA256Digest.hmac(key: key, message: Array(stringToSign.utf8)))
         return SignatureDetails(
             canonicalRequest: canonical.text, stringToSign: stringToSign, signature: signature,
             signedHeaders: canonical.signedHeaders, credentialScope: scope)

@@ -1,4 +1,3 @@
-import Crypto
 import Synchronization
 
 /// Derived signing keys per secret, date, region and service.
@@ -15,14 +14,14 @@ public final class SigningKeyCache: Sendable {
         var service: String
     }
 
-    private let entries = Mutex<[Scope: SymmetricKey]>([:])
+    private let entries = Mutex<[Scope: [UInt8]]>([:])
     private let capacity: Int
 
     public init(capacity: Int = 16) {
         self.capacity = max(1, capacity)
     }
 
-    func signingKey(secretAccessKey: String, dateStamp: String, region: String, service: String) -> SymmetricKey {
+    func signingKey(secretAccessKey: String, dateStamp: String, region: String, service: String) -> [UInt8] {
         let scope = Scope(secretAccessKey: secretAccessKey, dateStamp: dateStamp, region: region, service: service)
         if let key = entries.withLock({ $0[scope] }) {
             return key
@@ -35,15 +34,15 @@ public final class SigningKeyCache: Sendable {
         return key
     }
 
-    private static func derive(_ scope: Scope) -> SymmetricKey {
-        let secret = SymmetricKey(data: Array(("AWS4" + scope.secretAccessKey).utf8))
+    private static func derive(_ scope: Scope) -> [UInt8] {
+        let secret = Array(("AWS4" + scope.secretAccessKey).utf8)
         let dateKey = hmac(secret, scope.dateStamp)
         let regionKey = hmac(dateKey, scope.region)
         let serviceKey = hmac(regionKey, scope.service)
         return hmac(serviceKey, "aws4_request")
     }
 
-    private static func hmac(_ key: SymmetricKey, _ message: String) -> SymmetricKey {
-        SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: key))
+    private static func hmac(_ key: [UInt8], _ message: String) -> [UInt8] {
+        SHA256Digest.hmac(key: key, message: Array(message.utf8))
     }
 }

@@ -4,6 +4,9 @@ public enum StartPosition: Sendable, Equatable {
     case end
     /// Clamped to the partition's stored range (earliest...high watermark).
     case offset(Int64)
+    /// This offset or an `OFFSET_OUT_OF_RANGE` error when it is outside the stored range
+    /// (earliest...high watermark; at the high watermark nothing is read), as a Kafka fetch answers.
+    case exactly(Int64)
 }
 
 public struct ConsumedRecord: Sendable {
@@ -35,6 +38,10 @@ public struct ConsumeRequest: Sendable {
     public var groupID: String?
     public var maxRecords: Int
     public var deadline: ContinuousClock.Instant
+    /// Only these partitions (with `partition` nil); nil: every partition of the topic.
+    public var partitions: Set<Int32>?
+    /// Where given partitions start, before any committed offset or `start`; clamped like `start`.
+    public var positions: [Int32: Int64] = [:]
 
     public init(
         topic: String, partition: Int32? = nil, start: StartPosition = .beginning, groupID: String? = nil,

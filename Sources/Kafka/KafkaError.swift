@@ -35,6 +35,11 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         code == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART.rawValue || code == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC.rawValue
     }
 
+    /// A fetch asked for an offset outside the partition's stored range (`StartPosition.exactly`).
+    public var isOffsetOutOfRange: Bool {
+        code == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE.rawValue
+    }
+
     /// The topic exists but has no such partition.
     public var isUnknownPartition: Bool {
         code == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION.rawValue

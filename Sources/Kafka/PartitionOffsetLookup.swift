@@ -6,8 +6,8 @@ public enum OffsetQuery: Sendable, Equatable {
     case earliest
     /// The high watermark: the offset the next produced record gets (ListOffsets timestamp -1).
     case latest
-    /// The first record whose timestamp is at or after this time (ms since the epoch); the high
-    /// watermark when no stored record is that recent.
+    /// The first record whose timestamp is at or after this time (ms since the epoch); -1 when no
+    /// stored record is that recent, as Kafka's ListOffsets (and APISIX's pub/sub) answers.
     case time(milliseconds: Int64)
 }
 
@@ -32,10 +32,13 @@ extension KafkaAdmin {
             case .earliest: return try watermarks().earliest
             case .latest: return try watermarks().latest
             case let .time(milliseconds):
-                if let offset = try client.listOffsets(topic: topic, partitions: [partition], timestamp: milliseconds, deadline: deadline)[partition] {
-                    return offset
+                // Kafka answers -1 when no record is that recent (filtered out by listOffsets).
+                let found = try client.listOffsets(topic: topic, partitions: [partition], timestamp: milliseconds, deadline: deadline)[partition]
+                guard found != milliseconds else {
+                    // librdkafka 2.0.2 leaves the asked timestamp in place when the leader did not answer.
+                    throw KafkaError.timedOut("offset of \(topic)/\(partition) at \(milliseconds): no answer from the partition leader before the deadline")
                 }
-                return try watermarks().latest
+                return found ?? -1
             }
         }
     }

@@ -7,6 +7,9 @@ public enum EmulatorErrors {
     /// The largest synchronous Invoke payload Lambda accepts.
     public static let maxInvokePayloadBytes = 6_291_456
 
+    /// What Lambda's Invoke API answers (429, `TooManyRequestsException`) when it throttles.
+    public static let tooManyRequestsBody = #"{"Reason":"ConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"#
+
     public static func timeout(seconds: Double) -> LambdaErrorBody {
         LambdaErrorBody(
             errorMessage: "Task timed out after \(String(format: "%.2f", seconds)) seconds",

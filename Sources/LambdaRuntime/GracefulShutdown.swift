@@ -92,6 +92,11 @@ final class GracefulShutdown: Sendable {
     func invocationEnded() {
         state.withLock { $0.busy -= 1 }
     }
+
+    /// Invocations being handled and loops inside `next`, as the watcher counts them.
+    var inFlight: (busy: Int, waitingForNext: Int) {
+        state.withLock { ($0.busy, $0.waitingForNext) }
+    }
 }
 
 /// A no-op internal extension, registered when `LAMBDA_RUNTIME_SHUTDOWN_EXTENSION=1` so that

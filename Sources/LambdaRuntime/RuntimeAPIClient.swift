@@ -22,7 +22,7 @@ public final class RuntimeAPIClient {
     private let http: CurlHTTPClient
     private let baseURL: String
     /// `host:port` of the Runtime API, for streamed responses (their own connection).
-    let endpoint: String
+    public let endpoint: String
     private let logger: Logger
 
     /// - Parameter endpoint: `host:port`, the value of `AWS_LAMBDA_RUNTIME_API`.

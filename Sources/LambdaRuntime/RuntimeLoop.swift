@@ -16,13 +16,15 @@ struct RuntimeLoop<Handler: LambdaHandler> {
     static var maximumConsecutiveNextFailures: Int { 20 }
 
     var handler: Handler
-    let client: RuntimeAPIClient
+    let client: any RuntimeAPIClientProtocol
     let logger: Logger
     /// True when this is the process's only loop: it may then publish its request id process-wide
     /// (for librdkafka's own log lines). Concurrent loops keep theirs per loop.
     var isOnlyLoop = true
     /// Set when SIGTERM is handled: no `next` once it arrived, and the invocation in flight is counted.
     var shutdown: GracefulShutdown?
+    /// Waits between `next` attempts; tests replace it to see the delays without waiting them.
+    var pause: (Duration) -> Void = Pause.sleep
 
     mutating func serveNextInvocation() throws(RuntimeFatalError) {
         while let shutdown, !shutdown.acceptsInvocations {
@@ -40,16 +42,17 @@ struct RuntimeLoop<Handler: LambdaHandler> {
         }
         shutdown?.nextEnded(received: true)
         defer { shutdown?.invocationEnded() }
-        let context = invocation.context
+        let responder = StreamingResponder(endpoint: client.endpoint, requestID: invocation.context.requestID)
+        var context = invocation.context
+        context.responder = responder
         if isOnlyLoop {
             CurrentInvocation.publish(context.requestID)
         }
         defer { if isOnlyLoop { CurrentInvocation.publish(nil) } }
 
-        var responder = StreamingResponder(endpoint: client.endpoint, requestID: context.requestID)
         let result: Result<[UInt8], any Error> = CurrentInvocation.$bound.withValue(context.requestID) {
             do {
-                return .success(try handler.handle(invocation.event, context: context, responder: &responder))
+                return .success(try handler.handle(invocation.event, context: context))
             } catch {
                 return .failure(error)
             }
@@ -116,7 +119,7 @@ struct RuntimeLoop<Handler: LambdaHandler> {
                     logger.warning(
                         "Retrying next invocation in \(delay.milliseconds) ms (attempt \(failures), \(suppressed) retries not logged): \(error.description)")
                 }
-                Pause.sleep(delay)
+                pause(delay)
             }
         }
     }

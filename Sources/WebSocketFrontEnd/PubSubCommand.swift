@@ -13,7 +13,8 @@ import Kafka
 /// As protobuf's JSON parsers do, 64-bit integers are accepted as numbers or decimal strings,
 /// and field names in their lowerCamelCase form too; unknown fields are rejected.
 package enum PubSubCommand: Equatable {
-    case ping(state: String)
+    /// `state` decoded from any base64 protobuf's JSON parsers take (padded or not, standard or URL-safe).
+    case ping(state: [UInt8])
     case listOffset(topic: String, partition: Int32, query: OffsetQuery)
     case fetch(topic: String, partition: Int32, offset: Int64)
 
@@ -62,8 +63,8 @@ package enum PubSubCommand: Equatable {
         let command: PubSubCommand
         switch name {
         case "cmd_ping":
-            let state = try reader.string("state") ?? ""
-            guard Base64.decode(state) != nil else {
+            let text = try reader.string("state") ?? ""
+            guard let state = Base64.decode(text, padding: .optional) ?? Base64.decode(text, alphabet: .url, padding: .optional) else {
                 throw .invalidEvent("Field 'cmd_ping.state' must be base64 (protobuf JSON bytes)")
             }
             command = .ping(state: state)
@@ -131,6 +132,15 @@ package struct PubSubError: Error, Equatable {
     package var message: String
 
     package static func badCommand(_ message: String) -> PubSubError { PubSubError(code: 400, message: message) }
+
+    /// A server-side failure's message can name the role, account or brokers the function uses:
+    /// it goes to the log and the client gets a generic one, as on the HTTP routes. Client
+    /// mistakes (4xx) are kept.
+    package func forClient(log: (String) -> Void) -> PubSubError {
+        guard code >= 500 else { return self }
+        log("error_resp \(code): \(message)")
+        return PubSubError(code: code, message: GenericFailureMessage.forStatus(code))
+    }
 }
 
 extension PubSubError {

@@ -4,7 +4,8 @@ import JSON
 import Kafka
 
 /// Answers API Gateway WebSocket events: `$connect` and `$disconnect` with 200, and each message
-/// with one `PubSubResp` (APISIX's pub/sub protocol in protobuf JSON form) as the route response.
+/// with one `PubSubResp` (APISIX's pub/sub protocol) as the route response: in protobuf's JSON
+/// form for a text message, in its binary form for one with `isBase64Encoded` (`PubSubBinary`).
 ///
 /// A command's failure is an `error_resp` in the answer, never a function error: the connection
 /// stays usable and the client matches the answer to its command by `sequence`.
@@ -17,7 +18,11 @@ package enum PubSubHandler {
     package static let maximumFetchRecords = 1000
     package static let fetchTimeout: Duration = .seconds(5)
 
-    package static func handle(_ event: WebSocketEvent, clients: any KafkaAccess, invocation: FunctionInvocation) -> [UInt8] {
+    /// - Parameter refusedTopics: topics the function keeps to itself (the REST proxy's consumer
+    ///   state): a command on one is a 403 `error_resp`.
+    package static func handle(
+        _ event: WebSocketEvent, clients: any KafkaAccess, refusedTopics: Set<String> = [], invocation: FunctionInvocation
+    ) -> [UInt8] {
         switch event.kind {
         case .connect:
             invocation.metrics.action = "ws_connect"
@@ -27,46 +32,57 @@ package enum PubSubHandler {
             return proxyAnswer(body: nil)
         case .message:
             invocation.metrics.action = "ws_message"
-            guard !event.isBase64Encoded else {
-                // API Gateway itself closes a connection that sends a binary frame (code 1003).
-                invocation.metrics.errorType = "PubSub.415"
-                return proxyAnswer(body: render(sequence: .integer(0), .failure(PubSubError(
-                    code: 415, message: "Binary messages are not supported: send each command as a JSON text message"))))
-            }
-            let decoded = PubSubCommand.decode(event.body)
-            let outcome: Result<[UInt8], PubSubError>
+            let form: PubSubForm = event.isBase64Encoded ? .binary : .json
+            let decoded = form == .binary ? PubSubBinary.decode(event.body) : PubSubCommand.decode(event.body)
+            var outcome: Result<PubSubAnswer, PubSubError>
             switch decoded.command {
             case let .success(command):
-                outcome = run(command, clients: clients, invocation: invocation)
+                outcome = run(command, form: form, clients: clients, refusedTopics: refusedTopics, invocation: invocation)
             case let .failure(error):
                 outcome = .failure(error)
             }
-            if case let .failure(error) = outcome { invocation.metrics.errorType = "PubSub.\(error.code)" }
-            return proxyAnswer(body: render(sequence: decoded.sequence, outcome))
+            if case let .failure(error) = outcome {
+                invocation.metrics.errorType = "PubSub.\(error.code)"
+                outcome = .failure(error.forClient { invocation.logger.error("\($0)") })
+            }
+            switch form {
+            case .json: return proxyAnswer(body: render(sequence: decoded.sequence, outcome))
+            case .binary: return PubSubBinary.answer(sequence: decoded.sequence, outcome)
+            }
         }
     }
 
-    /// The response member (`"name":{...}`) of a command that succeeded.
+    /// What a command that succeeded answers, in `form` where the form decides its size.
     package static func run(
-        _ command: PubSubCommand, clients: any KafkaAccess, invocation: FunctionInvocation
-    ) -> Result<[UInt8], PubSubError> {
+        _ command: PubSubCommand, form: PubSubForm, clients: any KafkaAccess, refusedTopics: Set<String> = [],
+        invocation: FunctionInvocation
+    ) -> Result<PubSubAnswer, PubSubError> {
         let deadline = invocation.deadline
+        switch command {
+        case let .listOffset(topic, _, _), let .fetch(topic, _, _):
+            if refusedTopics.contains(topic) {
+                return .failure(PubSubError(code: 403, message: "Topic '\(topic)' is not available to WebSocket callers"))
+            }
+        case .ping:
+            break
+        }
         let started = ContinuousClock.now
         defer { if invocation.metrics.topic != nil { invocation.metrics.kafkaLatency = ContinuousClock.now - started } }
         do {
             switch command {
             case let .ping(state):
                 invocation.metrics.action = "ping"
-                return .success(JSONWriter.serialize(.object([("pong_resp", .object([("state", .string(state))]))])).dropBraces())
+                return .success(.pong(state: state))
             case let .listOffset(topic, partition, query):
                 invocation.metrics.action = "list_offset"
                 invocation.metrics.topic = topic
-                let offset = try listOffset(topic: topic, partition: partition, query: query, clients: clients, deadline: deadline)
-                return .success(Array("\"kafka_list_offset_resp\":{\"offset\":\(offset)}".utf8))
+                return .success(.listOffset(try listOffset(topic: topic, partition: partition, query: query, clients: clients, deadline: deadline)))
             case let .fetch(topic, partition, offset):
                 invocation.metrics.action = "fetch"
                 invocation.metrics.topic = topic
-                return .success(try fetch(topic: topic, partition: partition, offset: offset, clients: clients, deadline: deadline, invocation: invocation))
+                return .success(.fetch(try fetch(
+                    topic: topic, partition: partition, offset: offset, form: form, clients: clients, deadline: deadline,
+                    invocation: invocation)))
             }
         } catch {
             return .failure(error)
@@ -88,35 +104,31 @@ package enum PubSubHandler {
     }
 
     /// Reads from `offset` up to the partition's end as it was when the fetch began, at most
-    /// `maximumFetchRecords` records and `messageBudgetBytes` of answer.
+    /// `maximumFetchRecords` records and `messageBudgetBytes` of answer in `form`. At the latest
+    /// offset the answer is empty; below the earliest or above the latest it is a 416 naming
+    /// `OFFSET_OUT_OF_RANGE`, as Kafka's fetch and APISIX answer.
     private static func fetch(
-        topic: String, partition: Int32, offset: Int64, clients: any KafkaAccess, deadline: ContinuousClock.Instant,
-        invocation: FunctionInvocation
-    ) throws(PubSubError) -> [UInt8] {
-        var messages = JSONWriter(reservingCapacity: 16 * 1024)
-        messages.appendASCII("\"kafka_fetch_resp\":{\"messages\":[")
-        let budget = messageBudgetBytes - envelopeReserveBytes
-        var count = 0
-        var bytes = 0
+        topic: String, partition: Int32, offset: Int64, form: PubSubForm, clients: any KafkaAccess,
+        deadline: ContinuousClock.Instant, invocation: FunctionInvocation
+    ) throws(PubSubError) -> PubSubFetchAnswer {
+        var answer = PubSubFetchAnswer(form: form, budget: messageBudgetBytes - envelopeReserveBytes)
         var oversized: (offset: Int64, size: Int)?
         let request = ConsumeRequest(
-            topic: topic, partition: partition, start: .offset(offset), groupID: nil,
+            topic: topic, partition: partition, start: .exactly(offset), groupID: nil,
             maxRecords: maximumFetchRecords, deadline: min(deadline, .now + fetchTimeout))
         do {
             let consumer = try clients.consumer()
             _ = try consumer.consume(request) { record in
-                let start = messages.bytes.count
-                if count > 0 { messages.appendASCII(",") }
-                render(record, into: &messages)
-                guard messages.bytes.count <= budget else {
-                    if count == 0 { oversized = (record.offset, messages.bytes.count - start) }
-                    messages.truncate(to: start)
+                switch answer.append(record) {
+                case .added: return true
+                case .full: return false
+                case let .tooLarge(size):
+                    oversized = (record.offset, size)
                     return false
                 }
-                count += 1
-                bytes += (record.key?.count ?? 0) + (record.value?.count ?? 0)
-                return true
             }
+        } catch let error as KafkaError where error.isOffsetOutOfRange {
+            throw PubSubError(code: 416, message: "\(error.name): \(error.message)")
         } catch let error as KafkaError {
             throw kafkaFailure(error, topic: topic, partition: partition, step: "fetching")
         } catch let error as FunctionError {
@@ -126,14 +138,13 @@ package enum PubSubHandler {
         }
         if let oversized {
             throw PubSubError(code: 413, message: """
-                The record at offset \(oversized.offset) needs \(oversized.size) bytes in JSON, more than the \
-                \(messageBudgetBytes) bytes a WebSocket answer may carry; fetch from offset \(oversized.offset + 1) to skip it
+                The record at offset \(oversized.offset) needs \(oversized.size) bytes \(form == .json ? "in JSON" : "in protobuf"), \
+                more than the \(messageBudgetBytes) bytes a WebSocket answer may carry; fetch from offset \(oversized.offset + 1) to skip it
                 """)
         }
-        invocation.metrics.recordsConsumed = count
-        invocation.metrics.bytesConsumed = bytes
-        messages.appendASCII("]}")
-        return messages.bytes
+        invocation.metrics.recordsConsumed = answer.count
+        invocation.metrics.bytesConsumed = answer.payloadBytes
+        return answer
     }
 
     /// A `KafkaMessage`: bytes fields in base64, as protobuf JSON writes them; a null key or
@@ -161,14 +172,20 @@ package enum PubSubHandler {
     }
 
     /// `{"sequence":S,<response member>}` with `sequence` echoed as the client wrote it.
-    package static func render(sequence: JSONValue, _ outcome: Result<[UInt8], PubSubError>) -> [UInt8] {
+    package static func render(sequence: JSONValue, _ outcome: Result<PubSubAnswer, PubSubError>) -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: 256)
         writer.appendASCII("{\"sequence\":")
         writer.write(sequence)
         writer.appendASCII(",")
         switch outcome {
-        case let .success(member):
-            writer.writeRaw(member)
+        case let .success(.pong(state)):
+            writer.appendASCII("\"pong_resp\":{\"state\":")
+            writer.writeString(Base64.encode(state))
+            writer.appendASCII("}")
+        case let .success(.listOffset(offset)):
+            writer.appendASCII("\"kafka_list_offset_resp\":{\"offset\":\(offset)}")
+        case let .success(.fetch(answer)):
+            writer.writeRaw(answer.jsonMember)
         case let .failure(error):
             writer.appendASCII("\"error_resp\":")
             writer.write(.object([("code", .integer(error.code)), ("message", .string(error.message))]))
@@ -186,9 +203,4 @@ package enum PubSubHandler {
         writer.appendASCII("}")
         return writer.bytes
     }
-}
-
-private extension Array where Element == UInt8 {
-    /// `{"a":1}` → `"a":1`: a serialised one-member object as a member to splice into another.
-    func dropBraces() -> [UInt8] { Array(dropFirst().dropLast()) }
 }

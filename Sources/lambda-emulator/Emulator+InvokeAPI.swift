@@ -24,6 +24,12 @@ extension Emulator {
         if let tenantID, !TenantID.isValid(tenantID) {
             return loop.makeSucceededFuture(.error(.badRequest, TenantID.invalid))
         }
+        if pending.count >= configuration.maxPendingInvocations {
+            // Lambda's answer when it throttles; the queue (and its event bodies) stays bounded.
+            log("throttled: \(pending.count) invocations already queued (--max-pending-invocations)")
+            return loop.makeSucceededFuture(.json(
+                .tooManyRequests, EmulatorErrors.tooManyRequestsBody, headers: ["X-Amzn-ErrorType": "TooManyRequestsException"]))
+        }
         let traceID = request.header("X-Amzn-Trace-Id")
             ?? TraceID.generate(epochSeconds: UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970)))
         let promise = loop.makePromise(of: EmulatorResponse.self)

@@ -9,6 +9,8 @@ struct EmulatorConfiguration: Sendable {
     /// The bootstrap's complete environment.
     var environment: [String: String]
     var timeoutSeconds: Double
+    /// Invocations queued for the bootstrap at most; beyond it the Invoke API answers 429.
+    var maxPendingInvocations = 256
 }
 
 /// One Lambda execution environment: a queue of invocations served by one bootstrap process, one at a

@@ -37,7 +37,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            if let requestID = Self.streamedResponseID(head),
+            // A streamed answer is a Runtime API request: only the runtime listener takes one.
+            if listener == .runtime, let requestID = Self.streamedResponseID(head),
                let relay = emulator.beginStreamedResponse(requestID, head: head) {
                 state = .streaming(requestID: requestID, relay: relay, head: head)
                 return

@@ -43,6 +43,25 @@ struct LambdaEmulatorCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The page the local API gateway serves at GET / (default: web/index.html if it exists).", valueName: "file"))
     var webPage: String?
 
+    @Option(name: .customLong("allow-origin"), help: ArgumentHelp(
+        "An origin (http(s)://host[:port]) whose pages may open the gateway's WebSocket and call it cross-origin, besides its own; repeatable. Requests under a non-loopback Host are always refused.",
+        valueName: "origin"))
+    var allowedOrigins: [String] = []
+
+    @Flag(name: .customLong("websocket-binary"), help: ArgumentHelp(
+        "Pass binary WebSocket frames to the function (base64, isBase64Encoded: true) and send answers with isBase64Encoded: true back as binary frames. Without it a binary frame closes the connection with 1003, as API Gateway does."))
+    var webSocketBinary = false
+
+    @Option(name: .customLong("websocket-max-in-flight"), help: ArgumentHelp(
+        "Messages one gateway WebSocket connection may have unanswered at once; one more closes it with 1013 (Try Again Later).",
+        valueName: "n"))
+    var webSocketMaxInFlight = 64
+
+    @Option(name: .customLong("max-pending-invocations"), help: ArgumentHelp(
+        "Invocations queued for the bootstrap at most; beyond it the Invoke API answers 429 (TooManyRequestsException), the gateway HTTP 429 and a WebSocket message closes its connection with 1013.",
+        valueName: "n"))
+    var maxPendingInvocations = 256
+
     @Argument(parsing: .postTerminator, help: "The bootstrap to run and its arguments, after --.")
     var bootstrapArguments: [String] = []
 
@@ -62,6 +81,15 @@ struct LambdaEmulatorCommand: ParsableCommand {
         if let apiGatewayPort, !(0...65535).contains(apiGatewayPort) {
             throw ValidationError("--api-gateway must be between 0 and 65535")
         }
+        if let invalid = allowedOrigins.first(where: { !GatewayAccess.isValidOriginOption($0) }) {
+            throw ValidationError("--allow-origin takes an origin such as https://app.example.com (no path, wildcard or null), got '\(invalid)'")
+        }
+        guard (1...100_000).contains(webSocketMaxInFlight) else {
+            throw ValidationError("--websocket-max-in-flight must be between 1 and 100000")
+        }
+        guard (1...1_000_000).contains(maxPendingInvocations) else {
+            throw ValidationError("--max-pending-invocations must be between 1 and 1000000")
+        }
         if let timeout, !(timeout > 0 && timeout <= 86_400) {
             throw ValidationError("--timeout must be a positive number of seconds")
         }
@@ -76,7 +104,8 @@ struct LambdaEmulatorCommand: ParsableCommand {
 
         let arguments = bootstrapArguments
         let emulator = Emulator(loop: loop, configuration: EmulatorConfiguration(
-            bootstrapArguments: arguments, environment: [:], timeoutSeconds: timeoutSeconds))
+            bootstrapArguments: arguments, environment: [:], timeoutSeconds: timeoutSeconds,
+            maxPendingInvocations: maxPendingInvocations))
         let runtimeServer = try HTTPServer.bind(
             host: Self.runtimeAPIHost, port: runtimeAPIPort, listener: .runtime, group: group, emulator: emulator)
         let runtimeAddress = "\(Self.runtimeAPIHost):\(runtimeServer.localAddress?.port ?? runtimeAPIPort)"
@@ -111,7 +140,10 @@ struct LambdaEmulatorCommand: ParsableCommand {
 
     private func startGateway(port: Int, group: EventLoopGroup, emulator: Emulator) throws -> Channel {
         let pagePath = webPage ?? (FileManager.default.fileExists(atPath: "web/index.html") ? "web/index.html" : nil)
-        return try GatewayServer.bind(port: port, group: group, emulator: emulator, page: pagePath.map(GatewayPage.init))
+        let options = GatewayOptions(
+            allowedOrigins: allowedOrigins, webSocketBinary: webSocketBinary, maxInFlightPerConnection: webSocketMaxInFlight)
+        return try GatewayServer.bind(
+            port: port, group: group, emulator: emulator, page: pagePath.map(GatewayPage.init), options: options)
     }
 
     private func installSignalHandlers(_ emulator: Emulator) -> [DispatchSourceSignal] {

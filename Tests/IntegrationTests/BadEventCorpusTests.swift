@@ -5,8 +5,9 @@ import Testing
 /// Every malformed or hostile event that `scripts/generate-bad-events` writes (at test time, into the
 /// build folder), plus any crash `scripts/fuzz` found (`Fixtures/fuzz-crashes`), goes through the emulator to one real bootstrap connected
 /// to a local cluster. Each must be answered with a structured error, and the same process must
-/// still serve a valid produce and consume afterwards.
-@Suite(.serialized) struct BadEventCorpusTests {
+/// still serve a valid produce and consume afterwards. Slow (half a minute alone); the default run
+/// checks every event's answer in-process (`BadEventDecodingTests`).
+@Suite(.serialized, .tags(.slow), .onlyInSlowStep) struct BadEventCorpusTests {
     /// Error messages name the problem; they must not echo unbounded input back.
     static let maximumMessageBytes = 2048
 

@@ -49,6 +49,34 @@ import Testing
         #expect(listeners[emulator.port] == invokeHost)
     }
 
+    /// A streamed answer (`Lambda-Runtime-Function-Response-Mode: streaming`) is a Runtime API
+    /// request too: on the invoke listener it is refused like any other, and the real answer wins.
+    @Test func aStreamedAnswerIsRefusedOnTheInvokeListener() throws {
+        let emulator = try EmulatorHarness(
+            bootstrap: BuiltProducts.path(of: "diagnostic-bootstrap"), environment: ["KAFKA_ENDPOINT": "127.0.0.1:9"])
+        defer { emulator.stop() }
+        let caller = DispatchQueue(label: "caller")
+        let answered = DispatchSemaphore(value: 0)
+        let outcome = LockedBox<InvokeResult?>(nil)
+        caller.async {
+            outcome.set(try? emulator.invoke(#"{"action":"diagnostic.sleep","ms":1500}"#, timeout: 60))
+            answered.signal()
+        }
+        var requestID: String?
+        for _ in 0..<2000 where requestID == nil {
+            requestID = try emulator.status()["in_flight_request_id"] as? String
+        }
+        let inFlight = try #require(requestID, "the sleeping invocation never reached the runtime")
+        let forged = try emulator.request(
+            "POST", path: "/2018-06-01/runtime/invocation/\(inFlight)/response", body: Data(#"{"forged":true}"#.utf8),
+            headers: ["Lambda-Runtime-Function-Response-Mode": "streaming", "Content-Type": "application/json"],
+            timeout: 30)
+        #expect(forged.status == 404, "a streamed answer on the invoke listener: \(forged.status) \(forged.text)")
+        #expect(answered.wait(timeout: .now() + 60) == .success)
+        let answer = try #require(outcome.get())
+        #expect(answer.text == #"{"slept":1500}"#, "the caller got \(answer.text)")
+    }
+
     @Test func aFixedRuntimeAPIPortIsHonoured() throws {
         let port = try freeLoopbackPort()
         let emulator = try EmulatorHarness(
@@ -75,6 +103,15 @@ import Testing
         }
         return result
     }
+}
+
+/// A value handed from a worker thread to the test.
+private final class LockedBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func set(_ newValue: Value) { lock.withLock { value = newValue } }
+    func get() -> Value { lock.withLock { value } }
 }
 
 /// procfs files report size 0 and are produced page by page: read until end of file.

@@ -1,3 +1,4 @@
+import Encoding
 import Kafka
 import Logging
 @testable import APIGatewayFrontEnd
@@ -6,6 +7,7 @@ import Logging
 @testable import FunctionCore
 @testable import JSON
 @testable import KafkaFunction
+import PubSubWire
 @testable import WebSocketFrontEnd
 import Testing
 
@@ -79,14 +81,76 @@ import Testing
         #expect(!WebSocketEvent.isWebSocketEvent(http))
     }
 
-    @Test func connectAndDisconnectAnswer200AndBinaryMessagesAreRefused() throws {
-        #expect(String(decoding: PubSubHandler.proxyAnswer(body: nil), as: UTF8.self) == #"{"statusCode":200}"#)
-        let binary = WebSocketEvent(kind: .message, routeKey: "$default", connectionID: "c", body: "AAE=", isBase64Encoded: true)
+    /// Answers that need no broker: a ping, and commands refused before Kafka is asked.
+    static func answer(_ body: String, binary: Bool, metrics: inout InvocationMetrics) -> [UInt8] {
+        let event = WebSocketEvent(kind: .message, routeKey: "$default", connectionID: "c", body: body, isBase64Encoded: binary)
         let invocation = FunctionInvocation(deadline: .now + .seconds(1), traceID: nil, logger: .init(label: "t"))
         let clients = KafkaClients(configuration: KafkaConfiguration(bootstrapServers: "127.0.0.1:1"), logger: .init(label: "t"))
-        let answer = PubSubHandler.handle(binary, clients: clients, invocation: invocation)
-        let text = String(decoding: answer, as: UTF8.self)
-        #expect(text.contains(#"\"code\":415"#), "\(text)")
-        #expect(invocation.metrics.errorType == "PubSub.415")
+        let answer = PubSubHandler.handle(event, clients: clients, invocation: invocation)
+        metrics = invocation.metrics
+        return answer
+    }
+
+    /// The binary `PubSubResp` of a proxy answer with `isBase64Encoded: true`.
+    static func binaryAnswer(_ proxy: [UInt8]) throws -> PubSubResponse {
+        let document = try JSONParser.parse(proxy)
+        #expect(document["isBase64Encoded"] == .bool(true))
+        #expect(document["statusCode"] == .number("200"))
+        let body = try #require(document["body"]?.stringValue)
+        return try PubSubResponse.decode(try #require(Base64.decode(body)))
+    }
+
+    @Test func connectAndDisconnectAnswer200() {
+        #expect(String(decoding: PubSubHandler.proxyAnswer(body: nil), as: UTF8.self) == #"{"statusCode":200}"#)
+    }
+
+    @Test func aBinaryPingIsAnsweredWithABinaryPong() throws {
+        var metrics = InvocationMetrics()
+        let request = PubSubRequest(sequence: 42, command: .ping(state: [0, 1, 0xFF]))
+        let answer = try Self.binaryAnswer(Self.answer(Base64.encode(request.encoded()), binary: true, metrics: &metrics))
+        #expect(answer == PubSubResponse(sequence: 42, body: .pong(state: [0, 1, 0xFF])))
+        #expect(metrics.action == "ping" && metrics.errorType == nil)
+    }
+
+    @Test(arguments: [
+        ("AAE=", 0, "The message is not a PubSubReq: invalid field number 0 at byte 0"),
+        ("not base64!", 0, "not base64"),
+        (Base64.encode(PubSubRequest(sequence: 3, command: nil).encoded()), 3, "exactly one command"),
+        (Base64.encode(PubSubRequest(sequence: 4, command: .empty).encoded()), 4, "exactly one command"),
+        (Base64.encode(PubSubRequest(sequence: 5, command: .kafkaFetch(topic: "t", partition: 0, offset: -1)).encoded()), 5, "cmd_kafka_fetch.offset"),
+        (Base64.encode(PubSubRequest(sequence: 6, command: .kafkaFetch(topic: "", partition: 0, offset: 0)).encoded()), 6, "cmd_kafka_fetch.topic"),
+        (Base64.encode(PubSubRequest(sequence: 7, command: .kafkaListOffset(topic: "t", partition: -1, timestamp: -1)).encoded()), 7, "partition"),
+        (Base64.encode(PubSubRequest(sequence: 8, command: .kafkaListOffset(topic: "t", partition: 0, timestamp: -3)).encoded()), 8, "timestamp"),
+    ] as [(String, Int64, String)])
+    func aBadBinaryFrameIsABinaryErrorResp(body: String, sequence: Int64, expected: String) throws {
+        var metrics = InvocationMetrics()
+        let answer = try Self.binaryAnswer(Self.answer(body, binary: true, metrics: &metrics))
+        #expect(answer.sequence == sequence)
+        guard case let .error(code, message) = answer.body else {
+            Issue.record("\(answer)")
+            return
+        }
+        #expect(code == 400)
+        #expect(message.contains(expected), "\(message)")
+        #expect(metrics.errorType == "PubSub.400")
+    }
+
+    @Test(arguments: ["aGk=", "aGk", "aGk=", "_-8", "_-8=", "/+8=", "/+8"])
+    func pingStateTakesEveryBase64FormProtobufJSONTakes(state: String) {
+        var metrics = InvocationMetrics()
+        let text = String(decoding: Self.answer(#"{"sequence":1,"cmd_ping":{"state":"\#(state)"}}"#, binary: false, metrics: &metrics), as: UTF8.self)
+        let expected = state.hasPrefix("aGk") ? "aGk=" : "/+8="
+        #expect(text.contains(#"pong_resp\":{\"state\":\"\#(expected)\"}"#), "\(text)")
+    }
+
+    @Test func aServerSideFailureIsGenericForTheClientAndLogged() {
+        var logged: [String] = []
+        let failure = PubSubError(code: 502, message: "Kafka failed while fetching t/0: role arn:aws:iam::123456789012:role/r")
+        let shown = failure.forClient { logged.append($0) }
+        #expect(shown == PubSubError(code: 502, message: "Kafka failed or refused the request; the function's log has the details"))
+        #expect(logged == ["error_resp 502: Kafka failed while fetching t/0: role arn:aws:iam::123456789012:role/r"])
+        let mistake = PubSubError(code: 416, message: "OFFSET_OUT_OF_RANGE: offset 9 of t/0 is outside its stored range, 0 to 5")
+        #expect(mistake.forClient { logged.append($0) } == mistake)
+        #expect(logged.count == 1)
     }
 }

@@ -33,6 +33,30 @@ import Testing
         #expect(values(try read(.offset(1))) == ["1", "2", "3", "4"], "the warm consumer goes back")
     }
 
+    /// `.exactly` answers as a Kafka fetch does: the records from that offset, nothing at the high
+    /// watermark, `OFFSET_OUT_OF_RANGE` past it (and below the earliest stored offset).
+    @Test func anExactStartOutsideTheStoredRangeIsOffsetOutOfRange() throws {
+        let fixture = try fixture(topic: "exact", count: 5)
+        let consumer = try fixture.consumer()
+        func read(_ offset: Int64) throws -> ConsumeResult {
+            try consumer.consumeAll(ConsumeRequest(topic: "exact", partition: 0, start: .exactly(offset), maxRecords: 100, deadline: deadline()))
+        }
+        #expect(try read(2).records.map(\.offset) == [2, 3, 4])
+        let atEnd = try read(5)
+        #expect(atEnd.records.isEmpty && atEnd.reachedEnd)
+        for outside: Int64 in [6, 999, -1] {
+            do {
+                _ = try read(outside)
+                Issue.record("offset \(outside) was read")
+            } catch let error as KafkaError {
+                #expect(error.isOffsetOutOfRange, "\(error)")
+                #expect(error.name == "OFFSET_OUT_OF_RANGE")
+                #expect(error.message.contains("0 to 5"), "\(error.message)")
+            }
+        }
+        #expect(try read(0).records.count == 5, "the consumer still serves")
+    }
+
     @Test func stopsAtTheEndOfEveryPartitionWithoutWaitingForTheDeadline() throws {
         // Two of the three partitions stay empty.
         let fixture = try fixture(topic: "sparse", count: 2, partitions: 3)

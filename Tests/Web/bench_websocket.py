@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 from websockets.sync.client import connect
 
 from gateway_stack import GatewayStack
+from pubsub_proto import PubSubReq, PubSubResp
 
 TOPIC = "bench-ws"
 
@@ -36,6 +37,21 @@ def websocket_round_trips(url, command, count):
     return samples
 
 
+def binary_round_trips(url, command, count):
+    """The same round trip with APISIX's binary frames (--websocket-binary), built and read by protobuf."""
+    samples = []
+    with connect(url) as socket:
+        for sequence in range(count + 50):
+            started = time.perf_counter()
+            socket.send(PubSubReq(sequence=sequence, **command).SerializeToString())
+            answer = PubSubResp.FromString(socket.recv(timeout=30))
+            elapsed = time.perf_counter() - started
+            assert answer.sequence == sequence and answer.WhichOneof("resp") != "error_resp", answer
+            if sequence >= 50:
+                samples.append(elapsed)
+    return samples
+
+
 def invoke_round_trips(runtime_address, command, count):
     event = {"requestContext": {"routeKey": "$default", "eventType": "MESSAGE", "connectionId": "bench=", "stage": "$default"},
              "body": json.dumps(command), "isBase64Encoded": False}
@@ -56,7 +72,7 @@ def invoke_round_trips(runtime_address, command, count):
 
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    with GatewayStack(topics=[TOPIC], partitions=1) as stack:
+    with GatewayStack(topics=[TOPIC], partitions=1, emulator_args=["--websocket-binary"]) as stack:
         stack.produce(TOPIC, [{"key": "k", "value": json.dumps({"id": i, "text": "x" * 80}), "partition": 0} for i in range(10)])
         one = {"cmd_kafka_fetch": {"topic": TOPIC, "partition": 0, "offset": 9}}
         end = {"cmd_kafka_fetch": {"topic": TOPIC, "partition": 0, "offset": 10}}
@@ -65,6 +81,9 @@ def main():
         summary("WebSocket fetch, 1 record (~100 B) via gateway", websocket_round_trips(stack.ws_url, one, count))
         summary("WebSocket fetch at the end (0 records) via gateway", websocket_round_trips(stack.ws_url, end, count))
         summary("WebSocket ping (no Kafka) via gateway", websocket_round_trips(stack.ws_url, ping, count))
+        summary("binary protobuf fetch, 1 record, via gateway", binary_round_trips(stack.ws_url, {
+            "cmd_kafka_fetch": {"topic": TOPIC, "partition": 0, "offset": 9}}, count))
+        summary("binary protobuf ping (no Kafka) via gateway", binary_round_trips(stack.ws_url, {"cmd_ping": {"state": b"x"}}, count))
         runtime = urlparse("http://" + stack.runtime_address).netloc
         summary("same fetch as a MESSAGE event on the Invoke API (no gateway)", invoke_round_trips(runtime, one, count))
 

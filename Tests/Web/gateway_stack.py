@@ -40,10 +40,12 @@ def _wait_for_line(path: Path, pattern: str, process: subprocess.Popen, timeout:
 class GatewayStack:
     """`with GatewayStack(topics=[...]) as stack:` gives `stack.http_url` and `stack.ws_url`."""
 
-    def __init__(self, topics=(), partitions=3, broker="mock"):
+    def __init__(self, topics=(), partitions=3, broker="mock", emulator_args=()):
         """`broker`: "mock" (kafka-local-cluster) or "noida" (noida-db, an independent broker
-        with CreateTopics and timestamp lookups; topics are then created by the first produce)."""
+        with CreateTopics and timestamp lookups; topics are then created by the first produce).
+        `emulator_args`: more lambda-emulator options (`--allow-origin`, `--websocket-binary`, caps)."""
         self.topics = list(topics)
+        self.emulator_args = list(emulator_args)
         self.partitions = partitions
         self.broker = broker
         self.processes = []
@@ -81,9 +83,12 @@ class GatewayStack:
         environment = dict(os.environ, KAFKA_ENDPOINT=endpoint, CORS_ALLOW_ORIGIN="*")
         self.emulator = subprocess.Popen(
             [str(bins / "lambda-emulator"), "--port", "0", "--api-gateway", "0",
-             "--web-page", str(ROOT / "web" / "index.html"), "--timeout", "30", "--", str(bins / "bootstrap")],
+             "--web-page", str(ROOT / "web" / "index.html"), "--timeout", "30", *self.emulator_args,
+             "--", str(bins / "bootstrap")],
             stdout=self._output("emulator.out"), stderr=self._output("emulator.err"), env=environment, cwd=self.workdir)
         self.processes.append(self.emulator)
+        admin = _wait_for_line(emulator_out, r"^lambda-emulator runtime API and admin routes on ", self.emulator)
+        self.admin_url = "http://" + admin.rsplit(" ", 1)[1]
         listening = _wait_for_line(emulator_out, r"^lambda-emulator listening on ", self.emulator)
         self.runtime_address = listening.rsplit(" ", 1)[1]
         line = _wait_for_line(emulator_out, r"^api gateway: ", self.emulator)
@@ -128,6 +133,13 @@ class GatewayStack:
         if answer.get("failed") != 0 or "errorType" in answer:
             raise RuntimeError(f"produce to {topic} failed: {answer}")
         return answer
+
+    def admin(self, method: str, path: str, body=None) -> dict:
+        """The emulator's admin routes (`/_emulator/status`, `/_emulator/faults`) on the Runtime API port."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.admin_url}{path}", data=data, method=method)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
 
     def offsets(self, topic: str) -> dict:
         with urllib.request.urlopen(f"{self.http_url}/topics/{topic}/offsets", timeout=30) as response:

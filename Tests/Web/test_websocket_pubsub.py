@@ -22,7 +22,8 @@ def b64(text: str) -> str:
 class WebSocketPubSubTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.stack = GatewayStack(topics=[TOPIC]).__enter__()
+        # The CORS preflight below comes from this origin, which the gateway must be told to allow.
+        cls.stack = GatewayStack(topics=[TOPIC], emulator_args=["--allow-origin", "https://app.example.com"]).__enter__()
         # Five records on partition 0, known offsets 0-4.
         cls.produced = cls.stack.produce(TOPIC, [
             {"key": f"k{i}", "value": f"value {i}", "partition": 0} for i in range(5)])
@@ -42,7 +43,7 @@ class WebSocketPubSubTests(unittest.TestCase):
             earliest = self.ask(socket, {"sequence": "2", "cmd_kafka_list_offset": {"topic": TOPIC, "partition": 0, "timestamp": "-2"}})
             self.assertEqual(earliest, {"sequence": "2", "kafka_list_offset_resp": {"offset": 0}})
             future = self.ask(socket, {"sequence": 3, "cmd_kafka_list_offset": {"topic": TOPIC, "partition": 0, "timestamp": 4102444800000}})
-            self.assertEqual(future["kafka_list_offset_resp"]["offset"], 5, future)
+            self.assertEqual(future["kafka_list_offset_resp"]["offset"], -1, future)  # no record that recent, as Kafka answers
             empty = self.ask(socket, {"sequence": 4, "cmd_kafka_list_offset": {"topic": TOPIC, "partition": 1, "timestamp": -1}})
             self.assertEqual(empty, {"sequence": 4, "kafka_list_offset_resp": {"offset": 0}})
 
@@ -56,10 +57,13 @@ class WebSocketPubSubTests(unittest.TestCase):
         self.assertEqual([m["value"] for m in messages], [b64("value 2"), b64("value 3"), b64("value 4")])
         self.assertTrue(all(isinstance(m["timestamp"], int) and m["timestamp"] > 0 for m in messages))
 
-    def test_fetch_at_the_end_is_empty(self):
+    def test_fetch_at_the_end_is_empty_and_past_it_offset_out_of_range(self):
         with connect(self.stack.ws_url) as socket:
             answer = self.ask(socket, {"sequence": 8, "cmd_kafka_fetch": {"topic": TOPIC, "partition": 0, "offset": 5}})
-        self.assertEqual(answer, {"sequence": 8, "kafka_fetch_resp": {"messages": []}})
+            self.assertEqual(answer, {"sequence": 8, "kafka_fetch_resp": {"messages": []}})
+            past = self.ask(socket, {"sequence": 9, "cmd_kafka_fetch": {"topic": TOPIC, "partition": 0, "offset": 6}})
+        self.assertEqual(past["error_resp"]["code"], 416, past)
+        self.assertIn("OFFSET_OUT_OF_RANGE", past["error_resp"]["message"])
 
     def test_bad_commands_are_answered_with_error_resp_and_the_connection_stays_usable(self):
         with connect(self.stack.ws_url) as socket:
@@ -91,7 +95,7 @@ class WebSocketPubSubTests(unittest.TestCase):
         self.assertEqual(closed.exception.rcvd.code, 1003)
 
     def test_many_messages_on_one_connection_each_answered_once_by_sequence(self):
-        count = 200
+        count = 64  # the gateway's default --websocket-max-in-flight: all may be unanswered at once
         with connect(self.stack.ws_url) as socket:
             for sequence in range(1, count + 1):
                 socket.send(json.dumps({"sequence": sequence, "cmd_kafka_fetch": {"topic": TOPIC, "partition": 0, "offset": sequence % 5}}))
@@ -170,8 +174,29 @@ class ListOffsetByTimeTests(unittest.TestCase):
                     self.assertTrue(found == 0 or times[found - 1] < times[index], (index, found, times))
                     self.assertLessEqual(found, index)
                 socket.send(json.dumps({"sequence": 99, "cmd_kafka_list_offset": {"topic": topic, "partition": 0, "timestamp": times[-1] + 60_000}}))
-                self.assertEqual(json.loads(socket.recv(timeout=30))["kafka_list_offset_resp"]["offset"], 9)
+                # After every record: -1, as Kafka and APISIX answer (not the high watermark).
+                self.assertEqual(json.loads(socket.recv(timeout=30))["kafka_list_offset_resp"]["offset"], -1)
 
 
 if __name__ == "__main__":
     unittest.main()
+
+
+STATE_TOPIC = "_lambda_kafka_rest_consumers"
+
+
+class ConsumerStateTopicTests(unittest.TestCase):
+    """The REST proxy's consumer-instance state (LAMBDA_KAFKA_REST_STATE_TOPIC) is the function's
+    own: WebSocket callers can neither fetch it nor look up its offsets, as HTTP callers cannot."""
+
+    def test_the_consumer_state_topic_is_refused(self):
+        with GatewayStack(topics=[STATE_TOPIC]) as stack:
+            stack.produce(STATE_TOPIC, [{"key": '["api-group","instance"]', "value": {"v": 1}, "partition": 0}])
+            with connect(stack.ws_url) as socket:
+                socket.send(json.dumps({"sequence": 1, "cmd_kafka_fetch": {"topic": STATE_TOPIC, "partition": 0, "offset": 0}}))
+                fetched = json.loads(socket.recv(timeout=30))
+                socket.send(json.dumps({"sequence": 2, "cmd_kafka_list_offset": {"topic": STATE_TOPIC, "partition": 0, "timestamp": -1}}))
+                listed = json.loads(socket.recv(timeout=30))
+        for answer in (fetched, listed):
+            self.assertNotIn("kafka_fetch_resp", answer)
+            self.assertEqual(answer.get("error_resp", {}).get("code"), 403, answer)

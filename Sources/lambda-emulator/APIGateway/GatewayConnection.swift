@@ -16,6 +16,10 @@ final class GatewayConnection: @unchecked Sendable {
     var closeReason = ""
     /// `$disconnect` is sent once, whichever way the connection ends.
     var disconnectSent = false
+    /// A close frame was sent or echoed: nothing more is invoked.
+    var closing = false
+    /// Messages invoked and not yet answered.
+    var messagesInFlight = 0
 
     init(host: String, sourceIP: String) {
         self.host = host

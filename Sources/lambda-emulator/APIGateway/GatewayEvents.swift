@@ -22,6 +22,8 @@ enum GatewayEvents {
             }
             headers[lowered] = headers[lowered].map { "\($0),\(value)" } ?? value
         }
+        // As API Gateway does: the scheme the caller used (here plain HTTP), which the function needs to build links.
+        headers["x-forwarded-proto"] = "http"
         var event: [String: Any] = [
             "version": "2.0",
             "routeKey": "$default",
@@ -75,9 +77,11 @@ enum GatewayEvents {
         }
     }
 
-    /// A WebSocket API event. `$connect` carries the handshake's headers and query; a message its text.
+    /// A WebSocket API event. `$connect` carries the handshake's headers and query; a message its
+    /// text, or a binary frame in base64 with `isBase64Encoded` (`--websocket-binary`).
     static func webSocket(
-        _ type: WebSocketEventType, connection: GatewayConnection, text: String? = nil, handshake: HTTPRequestHead? = nil
+        _ type: WebSocketEventType, connection: GatewayConnection, text: String? = nil, isBase64Encoded: Bool = false,
+        handshake: HTTPRequestHead? = nil
     ) -> [String: Any] {
         let now = Date()
         var context: [String: Any] = [
@@ -100,6 +104,7 @@ enum GatewayEvents {
         case .message:
             context["messageId"] = GatewayClock.requestID()
             event["body"] = text ?? ""
+            event["isBase64Encoded"] = isBase64Encoded
         case .disconnect:
             context["disconnectStatusCode"] = connection.closeCode
             context["disconnectReason"] = connection.closeReason

@@ -1,4 +1,5 @@
 import Foundation
+import LambdaEmulatorCore
 import NIOCore
 import NIOHTTP1
 
@@ -15,14 +16,16 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let invoker: GatewayInvoker
     private let connection: GatewayConnection
     private let page: GatewayPage?
+    private let access: GatewayAccess
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     private var tooLarge = false
 
-    init(invoker: GatewayInvoker, connection: GatewayConnection, page: GatewayPage?) {
+    init(invoker: GatewayInvoker, connection: GatewayConnection, page: GatewayPage?, access: GatewayAccess) {
         self.invoker = invoker
         self.connection = connection
         self.page = page
+        self.access = access
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -55,10 +58,21 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                        to: channel, version: version, keepAlive: false)
             return
         }
+        if let refusal = access.refusal(
+            host: requestHead.headers.first(name: "Host"), origin: requestHead.headers.first(name: "Origin")) {
+            log("api gateway: refused \(requestHead.method.rawValue) \(path): \(refusal)")
+            Self.write(.init(statusCode: 403, headers: Self.jsonType, cookies: [], body: Array(#"{"message":"Forbidden"}"#.utf8)),
+                       to: channel, version: version, keepAlive: false)
+            return
+        }
         if path == "/ws" {
             // Reaches here only when the upgrade did not happen: not a WebSocket handshake, or refused.
             let status = connection.refusedStatus ?? 426
-            let message = connection.refusedStatus == nil ? "Upgrade Required" : "Forbidden"
+            let message = switch status {
+            case 426: "Upgrade Required"
+            case 429: "Too Many Requests"
+            default: "Forbidden"
+            }
             Self.write(.init(statusCode: status, headers: Self.jsonType, cookies: [], body: Array("{\"message\":\"\(message)\"}".utf8)),
                        to: channel, version: version, keepAlive: false)
             return
@@ -85,6 +99,8 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .buffered(.failed(let reason)):
                 log("api gateway: \(requestHead.method.rawValue) \(path): \(reason)")
                 answer = ProxyAnswer(statusCode: 500, headers: Self.jsonType, cookies: [], body: Array(#"{"message":"Internal Server Error"}"#.utf8))
+            case .buffered(.throttled):
+                answer = ProxyAnswer(statusCode: 429, headers: Self.jsonType, cookies: [], body: Array(#"{"message":"Too Many Requests"}"#.utf8))
             }
             Self.write(answer, to: channel, version: version, keepAlive: keepAlive)
         }

@@ -7,6 +7,8 @@ enum GatewayInvocationResult {
     case answered(ByteBuffer)
     /// A function error, a timeout, or the emulator refusing the invocation (shutting down).
     case failed(reason: String)
+    /// The emulator's queue is full (`--max-pending-invocations`): HTTP 429, WebSocket close 1013.
+    case throttled
 }
 
 /// What the function answered an HTTP request invoked as a streaming integration.
@@ -64,6 +66,7 @@ struct GatewayInvoker: Sendable {
                     relay.attach(makeReceiver(response.headers.first(name: "Content-Type")))
                     return .streamed
                 }
+                if response.status == .tooManyRequests { return .buffered(.throttled) }
                 guard response.status == .ok else {
                     return .buffered(.failed(reason: "the emulator answered \(response.status.code)"))
                 }
@@ -83,6 +86,8 @@ struct ProxyAnswer {
     var cookies: [String]
     /// nil when the answer has no body member.
     var body: [UInt8]?
+    /// The answer's `body` was base64 (`isBase64Encoded: true`): binary data.
+    var isBase64Encoded = false
 
     /// Payload 2.0 rule: an object with `statusCode` is a proxy answer; anything else is a
     /// 200 whose JSON body is the answer itself.
@@ -102,14 +107,17 @@ struct ProxyAnswer {
             headers += values.map { (name, "\($0)") }
         }
         var body: [UInt8]?
+        var binary = false
         if let text = object["body"] as? String {
             if (object["isBase64Encoded"] as? Bool) == true, let decoded = Data(base64Encoded: text) {
                 body = Array(decoded)
+                binary = true
             } else {
                 body = Array(text.utf8)
             }
         }
         self.init(statusCode: status, headers: headers, cookies: object["cookies"] as? [String] ?? [], body: body)
+        isBase64Encoded = binary
     }
 
     init(statusCode: Int, headers: [(String, String)], cookies: [String], body: [UInt8]?) {

@@ -1,3 +1,4 @@
+import LambdaEmulatorCore
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -8,7 +9,9 @@ import NIOWebSocket
 enum GatewayServer {
     private static let httpHandlerName = "gateway-http"
 
-    static func bind(port: Int, group: EventLoopGroup, emulator: Emulator, page: GatewayPage?) throws -> Channel {
+    static func bind(
+        port: Int, group: EventLoopGroup, emulator: Emulator, page: GatewayPage?, options: GatewayOptions
+    ) throws -> Channel {
         let invoker = GatewayInvoker(emulator: emulator)
         return try ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
@@ -18,13 +21,15 @@ enum GatewayServer {
                 let local = channel.localAddress
                 let host = "127.0.0.1:\(local?.port ?? port)"
                 let connection = GatewayConnection(host: host, sourceIP: channel.remoteAddress?.ipAddress ?? "127.0.0.1")
-                let upgrader = webSocketUpgrader(invoker: invoker, connection: connection)
+                let access = GatewayAccess(allowedOrigins: options.allowedOrigins, port: local?.port ?? port)
+                let upgrader = webSocketUpgrader(invoker: invoker, connection: connection, access: access, options: options)
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }),
                         withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(
-                        GatewayHTTPHandler(invoker: invoker, connection: connection, page: page), name: httpHandlerName)
+                        GatewayHTTPHandler(invoker: invoker, connection: connection, page: page, access: access),
+                        name: httpHandlerName)
                 }
             }
             .bind(host: "127.0.0.1", port: port)
@@ -32,12 +37,19 @@ enum GatewayServer {
     }
 
     /// `$connect` decides: a 2xx answer completes the handshake; anything else refuses it with that status.
-    private static func webSocketUpgrader(invoker: GatewayInvoker, connection: GatewayConnection) -> NIOWebSocketServerUpgrader {
+    private static func webSocketUpgrader(
+        invoker: GatewayInvoker, connection: GatewayConnection, access: GatewayAccess, options: GatewayOptions
+    ) -> NIOWebSocketServerUpgrader {
         NIOWebSocketServerUpgrader(
             maxFrameSize: GatewayWebSocketHandler.messageLimit,
             automaticErrorHandling: true,
             shouldUpgrade: { channel, head in
                 guard GatewayEvents.splitURI(head.uri).path == "/ws" else {
+                    return channel.eventLoop.makeSucceededFuture(nil)
+                }
+                // Browsers send no preflight before a WebSocket: the Origin check is the only guard.
+                if access.refusal(host: head.headers.first(name: "Host"), origin: head.headers.first(name: "Origin")) != nil {
+                    connection.refusedStatus = 403  // the HTTP handler answers it and logs why
                     return channel.eventLoop.makeSucceededFuture(nil)
                 }
                 let event = GatewayEvents.webSocket(.connect, connection: connection, handshake: head)
@@ -50,6 +62,8 @@ enum GatewayServer {
                     case .failed(let reason):
                         log("api gateway: $connect of \(connection.id): \(reason)")
                         connection.refusedStatus = 500
+                    case .throttled:
+                        connection.refusedStatus = 429
                     }
                     return nil
                 }
@@ -61,7 +75,7 @@ enum GatewayServer {
                         NIOWebSocketFrameAggregator(
                             minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1024,
                             maxAccumulatedFrameSize: GatewayWebSocketHandler.messageLimit),
-                        GatewayWebSocketHandler(invoker: invoker, connection: connection),
+                        GatewayWebSocketHandler(invoker: invoker, connection: connection, options: options),
                     ])
                 }
             })
