@@ -49,7 +49,7 @@ let package = Package(
         ]),
         // MSK IAM tokens; implements Kafka's token-provider protocol.
         .target(name: "MSKIAMAuth", dependencies: ["AWSSigV4", "Encoding", "Kafka"]),
-        .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4", "Encoding"]),
+        .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4", "AWSCredentials", "Encoding"]),
 
         // The function: a core of actions, one target per way in, and the composition.
         .target(name: "FunctionCore", dependencies: [
@@ -108,7 +108,7 @@ let package = Package(
             "Encoding", "JSON", "Kafka", "LambdaRuntime", "MSKIAMAuth", "PostgresSink", "PubSubWire",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "AWSSigV4", "AWSCredentials", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaEmulatorCoreTests", dependencies: ["LambdaEmulatorCore"]),
         .testTarget(name: "LambdaWireTests", dependencies: ["LambdaWire", "Encoding"]),
         .testTarget(name: "PubSubWireTests", dependencies: ["PubSubWire"], resources: [.copy("Fixtures")]),
