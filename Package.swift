@@ -49,7 +49,7 @@ let package = Package(
         ]),
         // MSK IAM tokens; implements Kafka's token-provider protocol.
         .target(name: "MSKIAMAuth", dependencies: ["AWSSigV4", "Encoding", "Kafka"]),
-        .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4", "Encoding"]),
+        .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4", "AWSCredentials", "Encoding"]),
 
         // The function: a core of actions, one target per way in, and the composition.
         .target(name: "FunctionCore", dependencies: [
@@ -93,13 +93,13 @@ let package = Package(
         ]),
 
         // Tests. Integration tests start the real executables built next to the test bundle.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["AWSSigV4"], path: "Tests/TestSupport"),
         // The bootstrap with test hooks (`diagnostic.*` actions); never part of a product.
         .executableTarget(name: "diagnostic-bootstrap", dependencies: ["LambdaRuntime", "KafkaFunction"],
                           path: "Tests/DiagnosticBootstrap"),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Encoding", "TestSupport"]),
-        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "Encoding"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "Encoding", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AWSCredentialsTests", dependencies: ["AWSCredentials", "TestSupport"]),
         .testTarget(name: "MSKIAMAuthTests", dependencies: ["MSKIAMAuth", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "MSKIAMAuth", "AWSCredentials", "TestSupport"]),
@@ -108,7 +108,7 @@ let package = Package(
             "Encoding", "JSON", "Kafka", "LambdaRuntime", "MSKIAMAuth", "PostgresSink", "PubSubWire",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "AWSSigV4", "AWSCredentials", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaEmulatorCoreTests", dependencies: ["LambdaEmulatorCore"]),
         .testTarget(name: "LambdaWireTests", dependencies: ["LambdaWire", "Encoding"]),
         .testTarget(name: "PubSubWireTests", dependencies: ["PubSubWire"], resources: [.copy("Fixtures")]),

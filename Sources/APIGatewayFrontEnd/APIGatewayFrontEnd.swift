@@ -9,12 +9,17 @@ package struct APIGatewayFrontEnd: FrontEnd {
     private let limits: CallerLimits
     private let sink: PostgresSink?
     private let cors: CORSPolicy?
+    private let restProxy: RestProxyConsumers
 
-    package init(clients: any KafkaAccess, limits: CallerLimits, sink: PostgresSink?, cors: CORSPolicy?) {
+    package init(
+        clients: any KafkaAccess, limits: CallerLimits, sink: PostgresSink?, cors: CORSPolicy?,
+        restProxy: RestProxySettings = RestProxySettings()
+    ) {
         self.clients = clients
         self.limits = limits
         self.sink = sink
         self.cors = cors
+        self.restProxy = RestProxyConsumers(settings: restProxy, clients: clients)
     }
 
     package func accepts(_ event: ScannedEvent) -> Bool {
@@ -26,7 +31,8 @@ package struct APIGatewayFrontEnd: FrontEnd {
         let document = event.replacedRecords ? try EventJSON.parse(bytes) : event.document
         do {
             let request = try APIGatewayRequest.decode(document)
-            return try APIGatewayRouter.handle(request, clients: clients, limits: limits, sink: sink, cors: cors, invocation: invocation)
+            return try APIGatewayRouter.handle(
+                request, clients: clients, limits: limits, proxy: restProxy, sink: sink, cors: cors, invocation: invocation)
         } catch let error as HTTPProblem {
             invocation.metrics.errorType = "HTTP.\(error.status)"
             return APIGatewayResponse.problem(error).serialized(cors: cors)

@@ -12,6 +12,10 @@ package struct APIGatewayRequest {
     /// Lower-cased names.
     package var headers: [String: String]
     package var body: [UInt8]
+    /// The API's stage, when the event names one other than `$default`.
+    package var stage: String? = nil
+    /// The request context's domain name (the host the caller used).
+    package var domainName: String? = nil
 
     package static func isAPIGatewayEvent(_ document: JSONValue) -> Bool {
         guard document["requestContext"] != nil else { return false }
@@ -46,7 +50,8 @@ package struct APIGatewayRequest {
             }
             return decoded
         }
-        if let stage = context?["stage"]?.stringValue, stage != "$default", segments.first == stage {
+        let stage = context?["stage"]?.stringValue.flatMap { $0 == "$default" ? nil : $0 }
+        if let stage, segments.first == stage {
             segments.removeFirst()
         }
         return APIGatewayRequest(
@@ -54,7 +59,7 @@ package struct APIGatewayRequest {
             pathSegments: segments,
             query: stringMap(document["queryStringParameters"], lowercasingKeys: false),
             headers: stringMap(document["headers"], lowercasingKeys: true),
-            body: try body(of: document))
+            body: try body(of: document), stage: stage, domainName: context?["domainName"]?.stringValue)
     }
 
     private static func body(of document: JSONValue) throws(HTTPProblem) -> [UInt8] {

@@ -7,6 +7,7 @@ package struct APIGatewayResponse {
     package var status: Int
     package var body: [UInt8]
     package var extraHeaders: [(String, String)] = []
+    package var contentType = "application/json"
 
     package static func json(_ status: Int, _ body: [UInt8]) -> APIGatewayResponse {
         APIGatewayResponse(status: status, body: body)
@@ -24,7 +25,7 @@ package struct APIGatewayResponse {
     package func serialized(cors: CORSPolicy?) -> [UInt8] {
         var headers: [(key: String, value: JSONValue)] = []
         if !body.isEmpty {
-            headers.append(("Content-Type", .string("application/json")))
+            headers.append(("Content-Type", .string(contentType)))
         }
         headers += ((cors?.headers ?? []) + extraHeaders).map { ($0.0, .string($0.1)) }
         var writer = JSONWriter(reservingCapacity: body.count + body.count / 8 + 512)

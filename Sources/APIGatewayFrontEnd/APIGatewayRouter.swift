@@ -5,13 +5,12 @@ import LambdaRuntime
 import Logging
 import PostgresSink
 
-/// The REST routes, shaped after the Kafka REST proxy v2 where it has an equivalent:
+/// The HTTP routes: the Kafka REST proxy v2's (`RestProxyRouter`: topics, partitions, brokers,
+/// produce, consumer instances), then the function's own:
 ///
-///     POST /topics/{topic}           produce a REST-proxy v2 body {"records":[...]} to an existing topic
 ///     GET  /topics/{topic}/records   consume (query: from, partition, group_id, max_records, timeout_ms,
 ///                                    stream=true for a streamed JSON Lines answer: StreamedHTTPConsume)
 ///     GET  /topics/{topic}/offsets   earliest and latest offsets
-///     GET  /topics                   topic names
 ///     GET  /topics/{topic}/rows      rows the PostgreSQL sink stored (query: key, limit, after_offset)
 ///
 /// A client mistake is a 4xx answer, never a function error. API callers never create topics
@@ -20,11 +19,18 @@ import PostgresSink
 package enum APIGatewayRouter {
     /// The details of a 5xx answer go to the invocation's log; the caller gets a generic message.
     package static func handle(
-        _ request: APIGatewayRequest, clients: any KafkaAccess, limits: CallerLimits, sink: PostgresSink? = nil,
-        cors: CORSPolicy?, invocation: FunctionInvocation
+        _ request: APIGatewayRequest, clients: any KafkaAccess, limits: CallerLimits, proxy: RestProxyConsumers? = nil,
+        sink: PostgresSink? = nil, cors: CORSPolicy?, invocation: FunctionInvocation
     ) throws -> [UInt8] {
         let response: APIGatewayResponse
         do {
+            // The REST proxy v2 routes first; the function's own routes below.
+            if let proxied = RestProxyRouter.respond(
+                to: request, clients: clients, limits: limits, proxy: proxy ?? RestProxyConsumers(settings: RestProxySettings(), clients: clients),
+                invocation: invocation) {
+                if proxied.status >= 400 { invocation.metrics.errorType = "HTTP.\(proxied.status)" }
+                return proxied.serialized(cors: cors)
+            }
             let route = try resolve(request)
             do {
                 try limits.checkAPIGroup(route.groupID)
@@ -56,39 +62,27 @@ package enum APIGatewayRouter {
     /// Checks the route, method, path parameter, query and body without touching Kafka.
     package static func resolve(_ request: APIGatewayRequest) throws(HTTPProblem) -> APIGatewayRoute {
         let segments = request.pathSegments
-        guard segments.first == "topics", segments.count <= 3 else {
-            throw HTTPProblem(404, "No route for \(describe(request)); routes: POST /topics/{topic}, GET /topics/{topic}/records, GET /topics/{topic}/offsets, GET /topics/{topic}/rows, GET /topics")
+        if request.method == "OPTIONS", RestProxyRouter.isRoute(segments) {
+            return .preflight
         }
-        let allowed: String
-        switch segments.count {
-        case 1: allowed = "GET"
-        case 2: allowed = "POST"
-        default:
-            guard segments[2] == "records" || segments[2] == "offsets" || segments[2] == "rows" else {
-                throw HTTPProblem(404, "No route for \(describe(request))")
-            }
-            allowed = "GET"
+        guard segments.first == "topics", segments.count == 3,
+              segments[2] == "records" || segments[2] == "offsets" || segments[2] == "rows" else {
+            throw HTTPProblem(404, "No route for \(describe(request)); routes: the Kafka REST proxy v2's (docs/rest-proxy.md), GET /topics/{topic}/records, GET /topics/{topic}/offsets, GET /topics/{topic}/rows")
         }
+        let allowed = "GET"
         if request.method == "OPTIONS" {
             return .preflight
         }
         guard request.method == allowed else {
             throw HTTPProblem(405, "Method \(request.method.truncatedForMessage) is not allowed here; use \(allowed)", headers: [("Allow", "\(allowed),OPTIONS")])
         }
-        let topic = segments.count > 1 ? try validTopic(segments[1]) : ""
-        switch segments.count {
-        case 1:
-            return .listTopics
-        case 2:
-            return .produce(topic: topic, records: try RestProxyProduce.decode(request))
-        default:
-            if segments[2] == "offsets" { return .offsets(topic: topic) }
-            if segments[2] == "rows" { return .rows(try SinkRowsQuery.decode(request.query, topic: topic)) }
-            do {
-                return .consume(try consumeOptions(request.query, topic: topic))
-            } catch {
-                throw HTTPProblem(status(for: error), error.errorMessage)
-            }
+        let topic = try validTopic(segments[1])
+        if segments[2] == "offsets" { return .offsets(topic: topic) }
+        if segments[2] == "rows" { return .rows(try SinkRowsQuery.decode(request.query, topic: topic)) }
+        do {
+            return .consume(try consumeOptions(request.query, topic: topic))
+        } catch {
+            throw HTTPProblem(status(for: error), error.errorMessage)
         }
     }
 
@@ -102,12 +96,6 @@ package enum APIGatewayRouter {
                 return APIGatewayResponse(status: 204, body: [])
             case .rows:
                 throw HTTPProblem(500, "Internal error: rows are read by SinkRowsRoute")
-            case .listTopics:
-                let topics = try clients.admin().listTopics(deadline: deadline)
-                return .json(200, JSONWriter.serialize(.array(topics.map { .string($0.name) })))
-            case let .produce(topic, records):
-                return try RestProxyProduce.handle(
-                    records, topic: topic, clients: clients, invocation: invocation)
             case let .offsets(topic):
                 return .json(200, try OffsetsAction.run(topic: topic, clients: clients, deadline: deadline))
             case let .consume(options):
@@ -189,8 +177,6 @@ package enum APIGatewayRouter {
 package enum APIGatewayRoute {
     /// A CORS preflight (`OPTIONS`), answered without a body.
     case preflight
-    case listTopics
-    case produce(topic: String, records: SuppliedRecords)
     case offsets(topic: String)
     case consume(ConsumeOptions)
     case rows(SinkRowsQuery)
@@ -198,8 +184,6 @@ package enum APIGatewayRoute {
     package var actionName: String {
         switch self {
         case .preflight: "preflight"
-        case .listTopics: "list_topics"
-        case .produce: "produce"
         case .offsets: "offsets"
         case .consume: "consume"
         case .rows: "read_rows"
@@ -208,8 +192,8 @@ package enum APIGatewayRoute {
 
     package var topic: String? {
         switch self {
-        case .preflight, .listTopics: nil
-        case let .produce(topic, _), let .offsets(topic): topic
+        case .preflight: nil
+        case let .offsets(topic): topic
         case let .consume(options): options.topic
         case let .rows(query): query.topic
         }

@@ -23,7 +23,7 @@ package struct CORSPolicy: Sendable {
     package var headers: [(String, String)] {
         var headers = [
             ("Access-Control-Allow-Origin", allowOrigin),
-            ("Access-Control-Allow-Methods", "GET,POST,OPTIONS"),
+            ("Access-Control-Allow-Methods", "GET,POST,DELETE,OPTIONS"),
             ("Access-Control-Allow-Headers", "Content-Type,Authorization,X-Api-Key,X-Amz-Date,X-Amz-Security-Token,X-Amz-Content-Sha256"),
         ]
         if allowOrigin != "*" {

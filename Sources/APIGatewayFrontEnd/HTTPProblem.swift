@@ -24,11 +24,6 @@ package struct HTTPProblem: Error {
     package func forAPICaller(log: (String) -> Void) -> HTTPProblem {
         guard status >= 500 else { return self }
         log("API answer \(status): \(message)")
-        let generic = switch status {
-        case 504: "Kafka did not answer in time; the function's log has the details"
-        case 502: "Kafka failed or refused the request; the function's log has the details"
-        default: "Internal error; the function's log has the details"
-        }
-        return HTTPProblem(status, generic, headers: headers, errorCode: errorCode)
+        return HTTPProblem(status, GenericFailureMessage.forStatus(status), headers: headers, errorCode: errorCode)
     }
 }

@@ -48,7 +48,7 @@ package enum SinkRowsRoute {
         } catch {
             let failure = FunctionError(error)
             switch failure.kind {
-            case .tableNotFound: throw HTTPProblem(404, failure.errorMessage)
+            case .tableNotFound: throw HTTPProblem(404, PostgresSink.noRowsMessage)
             case .databaseUnavailable, .databaseAuthFailed: throw HTTPProblem(503, "\(failure.errorType): \(failure.errorMessage)")
             default: throw HTTPProblem(502, "\(failure.errorType): \(failure.errorMessage)")
             }

@@ -19,7 +19,6 @@ package enum StreamedHTTPConsume {
         }
         let headers = [("Content-Type", StreamedConsume.contentType)] + (cors?.headers ?? [])
         let output = HTTPIntegrationStream.deferred(responder: available, status: 200, headers: headers)
-        defer { invocation.responder = output.responder }
         do {
             let summary = try StreamedConsume.run(options, clients: clients, invocation: invocation, stream: output)
             // Everything fitted in the last chunk: the prelude goes first, the runtime sends the rest.

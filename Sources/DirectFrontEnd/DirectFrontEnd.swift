@@ -41,7 +41,6 @@ package struct DirectFrontEnd: FrontEnd {
             }
             // Opened with the first chunk: an error before it (a missing topic) is an ordinary function error.
             let stream = DeferredStream(responder: responder, contentType: StreamedConsume.contentType)
-            defer { invocation.responder = stream.responder }
             let summary = try StreamedConsume.run(options, clients: clients, invocation: invocation, stream: stream)
             try stream.open()
             return summary

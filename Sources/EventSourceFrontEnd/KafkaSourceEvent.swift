@@ -106,7 +106,7 @@ package struct KafkaSourceEvent {
     private static func decodeHeaders(_ elements: [JSONValue], path: String) throws(FunctionError) -> [UInt8] {
         var stored: [JSONValue] = []
         for (index, element) in elements.enumerated() {
-            let entryPath = "\(path)[\(index)]"
+            var entryPath: String { "\(path)[\(index)]" }
             guard case let .object(members) = element, members.count == 1, let member = members.first else {
                 throw .invalidEvent("Field '\(entryPath)' must be an object with one header name")
             }
@@ -136,7 +136,7 @@ package struct KafkaSourceEvent {
 package enum SinkValueClassifier {
     package static func classify(_ bytes: [UInt8]) -> SinkRecord.Value {
         guard let first = bytes.first(where: { !isJSONWhitespace($0) }), isJSONStart(first),
-              (try? JSONParser.parse(bytes)) != nil, !containsEscapedNUL(bytes) else {
+              bytes.withUnsafeBufferPointer(JSONParser.isValid), !containsEscapedNUL(bytes) else {
             return .bytes(bytes)
         }
         return .json(bytes)

@@ -73,6 +73,7 @@ extension FunctionError {
         case .writeFailed: .databaseError
         case .tableNotFound: .tableNotFound
         case .authenticationFailed: .databaseAuthFailed
+        case .topicNotConfigured: .invalidConfiguration
         }
         self.init(kind, error.message)
     }

@@ -14,8 +14,9 @@ package final class FunctionInvocation {
     /// Logs with the request id as metadata.
     package let logger: Logger
     package var metrics = InvocationMetrics()
-    /// Set when the invocation may be answered as a stream (`InvokeWithResponseStream`).
-    package var responder: StreamingResponder?
+    /// The runtime's responder (`InvocationContext.responder`), shared by reference: opening its
+    /// stream anywhere below is seen by the run loop. Nil when the invocation cannot be streamed.
+    package let responder: StreamingResponder?
 
     package init(deadline: ContinuousClock.Instant, traceID: String?, logger: Logger, responder: StreamingResponder? = nil) {
         self.deadline = deadline

@@ -10,6 +10,9 @@ package protocol KafkaAccess: Sendable {
     /// Whether the topic was seen to exist, so a warm produce skips the metadata round trip.
     func isKnownTopic(_ topic: String) -> Bool
     func rememberTopic(_ topic: String)
+    /// A consumer of its own (not shared with `consumer()`), for a reader that keeps one topic
+    /// assigned between calls: the REST proxy's consumer-instance state.
+    func dedicatedConsumer() throws(FunctionError) -> any RecordConsumer
 }
 
 /// Sends records and waits for each one's delivery report (`KafkaProducer`).
@@ -23,6 +26,10 @@ package protocol RecordConsumer: Sendable {
     func consume(_ request: ConsumeRequest, accept: (ConsumedRecord) -> Bool) throws(KafkaError) -> ConsumeResult
     /// Each record in place, none kept (see `KafkaConsumer.consumeInPlace`).
     func consumeInPlace(_ request: ConsumeRequest, accept: (ConsumedRecordView) -> Bool) throws(KafkaError) -> ConsumeResult
+    /// Commits these next-to-read offsets for the group, without reading.
+    func commit(groupID: String, topic: String, offsets: [Int32: Int64], deadline: ContinuousClock.Instant) throws(KafkaError)
+    /// The group's committed offsets of these partitions; partitions without one are left out.
+    func committed(groupID: String, topic: String, partitions: [Int32], deadline: ContinuousClock.Instant) throws(KafkaError) -> [Int32: Int64]
 }
 
 extension RecordConsumer {
@@ -43,6 +50,13 @@ package protocol KafkaAdministration: Sendable {
     ) throws(KafkaError) -> CreateTopicOutcome
     func offsets(topic: String, deadline: ContinuousClock.Instant) throws(KafkaError) -> [PartitionOffsets]
     func offset(topic: String, partition: Int32, query: OffsetQuery, deadline: ContinuousClock.Instant) throws(KafkaError) -> Int64
+    func createTopic(
+        _ name: String, partitions: Int32, replicationFactor: Int16, configs: [(String, String)], deadline: ContinuousClock.Instant
+    ) throws(KafkaError) -> CreateTopicOutcome
+    func brokerIDs(deadline: ContinuousClock.Instant) throws(KafkaError) -> [Int32]
+    /// nil when the topic does not exist.
+    func partitionDetails(topic: String, deadline: ContinuousClock.Instant) throws(KafkaError) -> [PartitionDetail]?
+    func topicConfigs(topic: String, deadline: ContinuousClock.Instant) throws(KafkaError) -> [(name: String, value: String?)]
 }
 
 extension KafkaProducer: RecordProducer {}

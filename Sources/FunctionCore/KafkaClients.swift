@@ -42,6 +42,14 @@ package final class KafkaClients: KafkaAccess {
         }
     }
 
+    package func dedicatedConsumer() throws(FunctionError) -> any RecordConsumer {
+        do {
+            return try KafkaConsumer(configuration: configuration, logger: logger)
+        } catch {
+            throw .kafka(error, while: "creating a dedicated consumer")
+        }
+    }
+
     package func consumer() throws(FunctionError) -> any RecordConsumer {
         try Self.reuseOrCreate(consumerStorage, "creating the consumer") { () throws(KafkaError) in
             try KafkaConsumer(configuration: configuration, logger: logger)

@@ -53,14 +53,8 @@ package struct JSONScanner {
     /// Reads `{` member `}`, calling `member` with each key once the scanner stands on its value;
     /// `member` must consume exactly that value.
     package mutating func readObject(depth: Int, _ member: (inout JSONScanner, String) throws(Error) -> Void) throws(Error) {
-        guard depth <= JSONParser.maximumDepth else { throw fail("nesting deeper than \(JSONParser.maximumDepth) levels") }
-        position += 1
-        skipWhitespace()
-        if current == UInt8(ascii: "}") {
-            position += 1
-            return
-        }
-        while true {
+        if try enterContainer(depth: depth, closing: UInt8(ascii: "}")) { return }
+        repeat {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else { throw fail("expected a member name in double quotes") }
             let key = try parseString()
@@ -69,35 +63,43 @@ package struct JSONScanner {
             position += 1
             skipWhitespace()
             try member(&self, key)
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"): position += 1; return
-            default: throw fail("expected ',' or '}' in an object")
-            }
-        }
+        } while try !leaveOrContinue(closing: UInt8(ascii: "}"), otherwise: "expected ',' or '}' in an object")
     }
 
     /// Reads `[` elements `]`, calling `element` with each index once the scanner stands on it.
     package mutating func readArray(depth: Int, _ element: (inout JSONScanner, Int) throws(Error) -> Void) throws(Error) {
-        guard depth <= JSONParser.maximumDepth else { throw fail("nesting deeper than \(JSONParser.maximumDepth) levels") }
-        position += 1
-        skipWhitespace()
-        if current == UInt8(ascii: "]") {
-            position += 1
-            return
-        }
+        if try enterContainer(depth: depth, closing: UInt8(ascii: "]")) { return }
         var index = 0
-        while true {
+        repeat {
             skipWhitespace()
             try element(&self, index)
             index += 1
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "]"): position += 1; return
-            default: throw fail("expected ',' or ']' in an array")
-            }
+        } while try !leaveOrContinue(closing: UInt8(ascii: "]"), otherwise: "expected ',' or ']' in an array")
+    }
+
+    /// Steps past the opening bracket of a container at nesting `depth`. True when `closing`
+    /// follows at once: the container was empty and is read.
+    private mutating func enterContainer(depth: Int, closing: UInt8) throws(Error) -> Bool {
+        guard depth <= JSONParser.maximumDepth else { throw fail("nesting deeper than \(JSONParser.maximumDepth) levels") }
+        position += 1
+        skipWhitespace()
+        guard current == closing else { return false }
+        position += 1
+        return true
+    }
+
+    /// After a member or element: true past the `closing` bracket, false past a comma.
+    private mutating func leaveOrContinue(closing: UInt8, otherwise problem: String) throws(Error) -> Bool {
+        skipWhitespace()
+        switch current {
+        case UInt8(ascii: ","):
+            position += 1
+            return false
+        case closing:
+            position += 1
+            return true
+        default:
+            throw fail(problem)
         }
     }
 

@@ -98,6 +98,8 @@ final class ConsumerSession: @unchecked Sendable {
                 throw KafkaError(code: RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, message: "topic '\(request.topic)' has no partition \(only)")
             }
             partitions = [only]
+        } else if let only = request.partitions {
+            partitions = partitions.filter(only.contains)
         }
         let watermarks = try lookup.watermarks(topic: request.topic, partitions: partitions, deadline: request.deadline)
         let committed = groupID == nil ? [:] : try committedOffsets(topic: request.topic, partitions: partitions, deadline: request.deadline)
@@ -105,7 +107,9 @@ final class ConsumerSession: @unchecked Sendable {
         var plan = ReadPlan(committed: committed)
         for mark in watermarks {
             let wanted: Int64
-            if let offset = committed[mark.partition] {
+            if let offset = request.positions[mark.partition] {
+                wanted = offset
+            } else if let offset = committed[mark.partition] {
                 wanted = offset
             } else {
                 switch request.start {
@@ -211,7 +215,7 @@ final class ConsumerSession: @unchecked Sendable {
     }
 
     /// The group's committed offsets (partitions without one are left out).
-    private func committedOffsets(topic: String, partitions: [Int32], deadline: ContinuousClock.Instant) throws(KafkaError) -> [Int32: Int64] {
+    func committedOffsets(topic: String, partitions: [Int32], deadline: ContinuousClock.Instant) throws(KafkaError) -> [Int32: Int64] {
         let list = TopicPartitionList(topic: topic, offsets: Dictionary(uniqueKeysWithValues: partitions.map { ($0, cshim_rd_kafka_offset_invalid) }))
         let timeoutMs = deadline.remainingMilliseconds()
         let code = list.withUnsafePointer { rd_kafka_committed(client.handle, $0, timeoutMs) }
@@ -223,7 +227,7 @@ final class ConsumerSession: @unchecked Sendable {
     }
 
     /// Commits synchronously, bounded by the deadline but given at least a short grace.
-    private func commit(topic: String, offsets: [Int32: Int64], deadline: ContinuousClock.Instant) throws(KafkaError) {
+    func commit(topic: String, offsets: [Int32: Int64], deadline: ContinuousClock.Instant) throws(KafkaError) {
         let list = TopicPartitionList(topic: topic, offsets: offsets)
         guard let queue = rd_kafka_queue_new(client.handle) else {
             throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL, message: "librdkafka returned no queue")

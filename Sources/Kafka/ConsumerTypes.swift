@@ -38,6 +38,10 @@ public struct ConsumeRequest: Sendable {
     public var groupID: String?
     public var maxRecords: Int
     public var deadline: ContinuousClock.Instant
+    /// Only these partitions (with `partition` nil); nil: every partition of the topic.
+    public var partitions: Set<Int32>?
+    /// Where given partitions start, before any committed offset or `start`; clamped like `start`.
+    public var positions: [Int32: Int64] = [:]
 
     public init(
         topic: String, partition: Int32? = nil, start: StartPosition = .beginning, groupID: String? = nil,

@@ -35,20 +35,29 @@ extension NativeClient {
 
     /// Sends CreateTopics to the controller, then waits until the topic is in the metadata; all
     /// of it ends by `deadline` (librdkafka's request and operation timeouts end there too).
-    func createTopic(_ name: String, partitions: Int32, replicationFactor: Int16, deadline: ContinuousClock.Instant) throws(KafkaError) -> CreateTopicOutcome {
-        let outcome = try sendCreateTopics(name, partitions: partitions, replicationFactor: replicationFactor, deadline: deadline)
+    func createTopic(
+        _ name: String, partitions: Int32, replicationFactor: Int16, configs: [(String, String)] = [], deadline: ContinuousClock.Instant
+    ) throws(KafkaError) -> CreateTopicOutcome {
+        let outcome = try sendCreateTopics(
+            name, partitions: partitions, replicationFactor: replicationFactor, configs: configs, deadline: deadline)
         try waitUntilVisible(name, deadline: deadline)
         return outcome
     }
 
     private func sendCreateTopics(
-        _ name: String, partitions: Int32, replicationFactor: Int16, deadline: ContinuousClock.Instant
+        _ name: String, partitions: Int32, replicationFactor: Int16, configs: [(String, String)], deadline: ContinuousClock.Instant
     ) throws(KafkaError) -> CreateTopicOutcome {
         var reason = CString.errorBuffer()
         guard let newTopic = rd_kafka_NewTopic_new(name, partitions, Int32(replicationFactor), &reason, reason.count) else {
             throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "cannot create topic '\(name)': \(CString.decode(reason))")
         }
         defer { rd_kafka_NewTopic_destroy(newTopic) }
+        for (configName, value) in configs {
+            let code = rd_kafka_NewTopic_set_config(newTopic, configName, value)
+            guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                throw KafkaError(code: code, message: "cannot set \(configName) on new topic '\(name)'")
+            }
+        }
         guard let options = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_CREATETOPICS) else {
             throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL, message: "librdkafka returned no admin options")
         }

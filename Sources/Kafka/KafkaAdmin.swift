@@ -46,8 +46,17 @@ public final class KafkaAdmin: Sendable {
     public func createTopic(
         _ name: String, partitions: Int32, replicationFactor: Int16, deadline: ContinuousClock.Instant
     ) throws(KafkaError) -> CreateTopicOutcome {
+        try createTopic(name, partitions: partitions, replicationFactor: replicationFactor, configs: [], deadline: deadline)
+    }
+
+    /// `createTopic` with topic configuration entries (`cleanup.policy=compact`, ...).
+    public func createTopic(
+        _ name: String, partitions: Int32, replicationFactor: Int16, configs: [(String, String)],
+        deadline: ContinuousClock.Instant
+    ) throws(KafkaError) -> CreateTopicOutcome {
         try client.withLock { (client) throws(KafkaError) -> CreateTopicOutcome in
-            try client.createTopic(name, partitions: partitions, replicationFactor: replicationFactor, deadline: deadline)
+            try client.createTopic(
+                name, partitions: partitions, replicationFactor: replicationFactor, configs: configs, deadline: deadline)
         }
     }
 

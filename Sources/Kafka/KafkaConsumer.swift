@@ -54,19 +54,31 @@ public final class KafkaConsumer: Sendable {
                 lookup = try NativeClient(type: RD_KAFKA_PRODUCER, configuration: native, logger: logger)
                 state.lookup = lookup
             }
-            let session: ConsumerSession
-            if let existing = state.sessions[request.groupID] {
-                session = existing
-            } else {
-                if state.sessions.count >= Self.maximumSessions,
-                   let idle = state.sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
-                    state.sessions[idle.key] = nil
-                }
-                session = try ConsumerSession(configuration: configuration, groupID: request.groupID, logger: logger)
-                state.sessions[request.groupID] = session
-            }
+            let session = try Self.session(for: request.groupID, in: &state, configuration: configuration, logger: logger)
             return try session.consume(request, lookup: lookup, accept: accept)
         }
+    }
+
+    /// Runs `body` with the warm session of `groupID`, under the lock every call takes.
+    func withSession<T>(groupID: String, _ body: (ConsumerSession) throws(KafkaError) -> T) throws(KafkaError) -> T {
+        let configuration = configuration
+        let logger = logger
+        return try state.withLock { (state) throws(KafkaError) -> T in
+            try body(try Self.session(for: groupID, in: &state, configuration: configuration, logger: logger))
+        }
+    }
+
+    private static func session(
+        for groupID: String?, in state: inout ConsumerState, configuration: KafkaConfiguration, logger: Logger
+    ) throws(KafkaError) -> ConsumerSession {
+        if let existing = state.sessions[groupID] { return existing }
+        if state.sessions.count >= maximumSessions,
+           let idle = state.sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+            state.sessions[idle.key] = nil
+        }
+        let session = try ConsumerSession(configuration: configuration, groupID: groupID, logger: logger)
+        state.sessions[groupID] = session
+        return session
     }
 }
 

@@ -23,11 +23,13 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
     public init(environment: [String: String]) throws {
         let configuration: KafkaConfiguration
         let cors: CORSPolicy?
+        let restProxy: RestProxySettings
         do throws(ConfigurationError) {
             let environment = Environment(environment)
             configuration = try KafkaEnvironment.configuration(environment)
             settings = try FunctionSettings(environment)
             cors = try CORSPolicy(environment)
+            restProxy = try RestProxySettings(environment)
         } catch {
             throw error.functionError
         }
@@ -42,29 +44,19 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
         // WebSocket events carry a `requestContext` too: they are asked before API Gateway's.
         frontEnds = [
             EventSourceFrontEnd(sink: sink),
-            WebSocketFrontEnd(clients: clients),
-            APIGatewayFrontEnd(clients: clients, limits: settings.callerLimits, sink: sink, cors: cors),
+            WebSocketFrontEnd(clients: clients, refusedTopics: [restProxy.stateTopic]),
+            APIGatewayFrontEnd(clients: clients, limits: settings.callerLimits, sink: sink, cors: cors, restProxy: restProxy),
         ]
         direct = DirectFrontEnd(clients: clients, limits: settings.callerLimits)
         MemoryRelease.configure()
     }
 
+    /// A consume with `"stream": true` answers through `context.responder`'s stream; everything else returns its body.
     public mutating func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
-        try run(event, invocation: invocation(context, responder: nil), context: context)
-    }
-
-    /// A consume with `"stream": true` answers through `responder`'s stream; everything else returns its body.
-    public mutating func handle(_ event: [UInt8], context: InvocationContext, responder: inout StreamingResponder) throws -> [UInt8] {
-        let invocation = invocation(context, responder: responder)
-        // Also when it throws: the runtime must know whether the stream was opened.
-        defer { if let used = invocation.responder { responder = used } }
-        return try run(event, invocation: invocation, context: context)
-    }
-
-    private func invocation(_ context: InvocationContext, responder: StreamingResponder?) -> FunctionInvocation {
-        FunctionInvocation(
+        let invocation = FunctionInvocation(
             deadline: ContinuousClock.now + context.remainingTime - settings.safetyMargin,
-            traceID: settings.traceHeader ? context.traceID : nil, logger: context.logger, responder: responder)
+            traceID: settings.traceHeader ? context.traceID : nil, logger: context.logger, responder: context.responder)
+        return try run(event, invocation: invocation, context: context)
     }
 
     private func run(_ event: [UInt8], invocation: FunctionInvocation, context: InvocationContext) throws -> [UInt8] {
@@ -89,7 +81,7 @@ public struct KafkaEventHandler: LambdaHandler, Sendable {
 
     private func writeMetrics(_ metrics: InvocationMetrics, context: InvocationContext) {
         guard let format = settings.metrics else { return }
-        StandardOutput.writeLine(format.line(
+        StandardStream.output.writeLine(format.line(
             metrics, timestampMilliseconds: WallClock.nowEpochMilliseconds(),
             requestID: context.requestID, traceID: context.traceID))
     }

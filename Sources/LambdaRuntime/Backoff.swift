@@ -27,9 +27,9 @@ public struct Backoff: Sendable {
     }
 }
 
-enum Pause {
-    /// Blocks the calling thread; the run loop has nothing else to do meanwhile.
-    static func sleep(_ duration: Duration) {
+package enum Pause {
+    /// Blocks the calling thread (through signals); the run loop has nothing else to do meanwhile.
+    package static func sleep(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
         var remaining = timespec()

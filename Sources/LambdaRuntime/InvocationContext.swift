@@ -1,6 +1,7 @@
 import Logging
 
-/// What the Runtime API tells about one invocation, from the `next` response's headers.
+/// One invocation as the handler sees it: what the Runtime API tells about it (from the `next`
+/// response's headers) and the means to stream its answer.
 public struct InvocationContext: Sendable {
     public var requestID: String
     /// `Lambda-Runtime-Deadline-Ms`: the deadline in milliseconds since the Unix epoch.
@@ -16,6 +17,9 @@ public struct InvocationContext: Sendable {
     public var tenantID: String?
     /// Logs with the request id as metadata.
     public var logger: Logger
+    /// Answers this invocation with a stream (`responder.openStream`) instead of the returned body.
+    /// Set by the run loop for every invocation it serves; nil in a context made elsewhere (a test).
+    public internal(set) var responder: StreamingResponder?
 
     public init(
         requestID: String, deadlineEpochMilliseconds: Int64, invokedFunctionARN: String,

@@ -4,14 +4,12 @@ extension LambdaFunctionError {
     }
 }
 
-/// A `LambdaFunctionError` with a fixed type and message.
-public struct LambdaError: LambdaFunctionError, Sendable, CustomStringConvertible {
-    public var errorType: String
-    public var errorMessage: String
+/// A `LambdaFunctionError` with a fixed type and message: the wire document itself, thrown.
+public typealias LambdaError = LambdaErrorBody
 
+extension LambdaErrorBody: LambdaFunctionError {
     public init(errorType: String, errorMessage: String) {
-        self.errorType = errorType
-        self.errorMessage = errorMessage
+        self.init(errorMessage: errorMessage, errorType: errorType)
     }
 
     /// `Function.InvalidConfiguration` for an environment variable the function cannot use.
@@ -21,6 +19,4 @@ public struct LambdaError: LambdaFunctionError, Sendable, CustomStringConvertibl
             errorType: "Function.InvalidConfiguration",
             errorMessage: "Environment variable \(variable) is invalid: \(reason)")
     }
-
-    public var description: String { "\(errorType): \(errorMessage)" }
 }

@@ -5,11 +5,9 @@ import Logging
 public protocol LambdaHandler {
     /// Returns the response body. Throw a `LambdaFunctionError` for an answer with a
     /// chosen `errorType`; any other error is reported as `Function.UnhandledError`.
+    /// To stream the answer instead, open `context.responder`'s stream: what `handle` returns
+    /// afterwards is its last chunk.
     mutating func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8]
-
-    /// Like `handle`, with the means to stream the answer instead (`responder.openStream`).
-    /// The default calls `handle`.
-    mutating func handle(_ event: [UInt8], context: InvocationContext, responder: inout StreamingResponder) throws -> [UInt8]
 
     /// SIGTERM: the environment is ending. Settle what the handler holds (flush, close) by
     /// `deadline`; runs once, on its own thread, after the invocations in flight finished or the
@@ -19,10 +17,6 @@ public protocol LambdaHandler {
 
 extension LambdaHandler {
     public func shutdown(deadline: ContinuousClock.Instant) {}
-
-    public mutating func handle(_ event: [UInt8], context: InvocationContext, responder: inout StreamingResponder) throws -> [UInt8] {
-        try handle(event, context: context)
-    }
 }
 
 /// An error the function answers with: `errorType` in the `Category.Reason` form the

@@ -38,7 +38,7 @@ public struct LambdaLogHandler: LogHandler {
         let line = formatter.line(
             epochMilliseconds: WallClock.nowEpochMilliseconds(), level: event.level,
             message: event.message.description, requestID: requestID, metadata: merged)
-        StandardError.writeLine(line)
+        StandardStream.error.writeLine(Array(line.utf8))
     }
 }
 
@@ -58,27 +58,6 @@ public enum CurrentInvocation {
 
     static func publish(_ requestID: String?) {
         published.withLock { $0 = requestID }
-    }
-}
-
-enum StandardError {
-    /// One `write` per line keeps lines from different threads whole.
-    static func writeLine(_ line: String) {
-        var bytes = Array(line.utf8)
-        bytes.append(UInt8(ascii: "\n"))
-        bytes.withUnsafeBufferPointer { buffer in
-            guard var next = buffer.baseAddress else { return }
-            var remaining = buffer.count
-            while remaining > 0 {
-                let written = write(2, next, remaining)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                next += written
-                remaining -= written
-            }
-        }
     }
 }
 

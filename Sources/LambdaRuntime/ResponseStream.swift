@@ -44,8 +44,13 @@ public struct ResponseStreamError: LambdaFunctionError, Sendable {
     public var errorMessage: String
 }
 
-/// Lets a handler answer with a stream instead of a returned body.
-public struct StreamingResponder {
+/// Lets a handler answer with a stream instead of a returned body. One per invocation, made by
+/// the run loop and carried in `InvocationContext.responder`.
+///
+/// `@unchecked Sendable` so the context that carries it stays `Sendable`: the loop makes it for one
+/// invocation, the handler opens it on the loop's own thread while `handle` runs, and the loop reads
+/// `opened` on that same thread after `handle` returned. It never crosses to another thread.
+public final class StreamingResponder: @unchecked Sendable {
     private let endpoint: String
     private let requestID: String
     private(set) var opened: ResponseStream?
@@ -57,7 +62,7 @@ public struct StreamingResponder {
 
     /// Starts the streamed answer. What the handler returns afterwards is sent as its last chunk;
     /// an error it throws afterwards is reported in the trailers.
-    public mutating func openStream(contentType: String) throws(ResponseStreamError) -> ResponseStream {
+    public func openStream(contentType: String) throws(ResponseStreamError) -> ResponseStream {
         if let opened { return opened }
         do {
             let post = try ChunkedPost(

@@ -42,16 +42,17 @@ struct RuntimeLoop<Handler: LambdaHandler> {
         }
         shutdown?.nextEnded(received: true)
         defer { shutdown?.invocationEnded() }
-        let context = invocation.context
+        let responder = StreamingResponder(endpoint: client.endpoint, requestID: invocation.context.requestID)
+        var context = invocation.context
+        context.responder = responder
         if isOnlyLoop {
             CurrentInvocation.publish(context.requestID)
         }
         defer { if isOnlyLoop { CurrentInvocation.publish(nil) } }
 
-        var responder = StreamingResponder(endpoint: client.endpoint, requestID: context.requestID)
         let result: Result<[UInt8], any Error> = CurrentInvocation.$bound.withValue(context.requestID) {
             do {
-                return .success(try handler.handle(invocation.event, context: context, responder: &responder))
+                return .success(try handler.handle(invocation.event, context: context))
             } catch {
                 return .failure(error)
             }

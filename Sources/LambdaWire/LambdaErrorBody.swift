@@ -1,8 +1,9 @@
 import Encoding
 
 /// The `{"errorMessage":...,"errorType":...}` document of the Runtime API's `/error` and
-/// `/init/error` and of Lambda's error answers to callers.
-public struct LambdaErrorBody: Codable, Equatable, Sendable {
+/// `/init/error` and of Lambda's error answers to callers. An `Error` too: a function throws it
+/// as it is (`LambdaRuntime`'s `LambdaError`).
+public struct LambdaErrorBody: Error, Codable, Equatable, Sendable, CustomStringConvertible {
     public var errorMessage: String
     public var errorType: String
 
@@ -23,6 +24,8 @@ public struct LambdaErrorBody: Codable, Equatable, Sendable {
         bytes.append(UInt8(ascii: "}"))
         return bytes
     }
+
+    public var description: String { "\(errorType): \(errorMessage)" }
 
     /// The body as text, without `stackTrace`.
     public var json: String { String(decoding: bytes(), as: UTF8.self) }

@@ -16,23 +16,38 @@ final class PostgresConnection {
         case null
     }
 
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
+
+    /// Why a connection could not be opened.
+    struct ConnectFailure: Error {
+        var error: SinkError
+        /// The server asked for a password (it may have refused it): a password read from a secret
+        /// is worth reading again.
+        var serverAskedForPassword: Bool
+    }
 
     /// Connects with libpq keywords; `dbname` may hold a connection URI that the later keywords override.
-    /// - Throws: `SinkError.databaseUnavailable` with libpq's reason (it never holds the password).
-    init(keywords: [(String, String)], describedAs target: String) throws(SinkError) {
+    /// - Parameter secrets: texts that must not appear in the error (the password, the connection
+    ///   string); libpq's reason is checked for each before it is used.
+    /// - Throws: `ConnectFailure` with `SinkError.databaseUnavailable` and libpq's reason, secrets removed.
+    init(keywords: [(String, String)], describedAs target: String, secrets: [String]) throws(ConnectFailure) {
         let connection: OpaquePointer? = withCStrings(keywords.map(\.0)) { names in
             withCStrings(keywords.map(\.1)) { values in
                 PQconnectdbParams(names, values, 1)
             }
         }
         guard let connection else {
-            throw SinkError(.databaseUnavailable, "Cannot connect to \(target): libpq is out of memory")
+            throw ConnectFailure(
+                error: SinkError(.databaseUnavailable, "Cannot connect to \(target): libpq is out of memory"),
+                serverAskedForPassword: false)
         }
         guard PQstatus(connection) == CONNECTION_OK else {
-            let reason = Self.trimmed(PQerrorMessage(connection))
+            let reason = SecretRedaction.redacting(secrets, in: Self.trimmed(PQerrorMessage(connection)))
+            let askedForPassword = PQconnectionUsedPassword(connection) == 1
             PQfinish(connection)
-            throw SinkError(.databaseUnavailable, "Cannot connect to \(target): \(reason)")
+            throw ConnectFailure(
+                error: SinkError(.databaseUnavailable, "Cannot connect to \(target): \(reason)"),
+                serverAskedForPassword: askedForPassword)
         }
         handle = connection
     }
@@ -43,6 +58,9 @@ final class PostgresConnection {
 
     /// False once the server closed the connection or a network error broke it.
     var isUsable: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// The server process serving this connection (tests end it to break the connection for real).
+    var backendProcessID: Int32 { PQbackendPID(handle) }
 
     /// Runs one statement with parameters (one round trip) and returns its rows as text.
     func execute(_ sql: String, _ parameters: [Parameter] = []) throws(SinkError) -> QueryRows {
@@ -91,14 +109,19 @@ final class PostgresConnection {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
             return QueryRows(result, commandTuples: String(cString: PQcmdTuples(result)))
         default:
-            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
-                ?? Self.trimmed(PQresultErrorMessage(result))
-            throw failure(sqlState: state, message: message)
+            throw failure(of: result)
         }
     }
 
-    private func failure(sqlState: String?, message: String) -> SinkError {
+    /// The error a failed result carries, with its SQLSTATE.
+    func failure(of result: OpaquePointer) -> SinkError {
+        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+        let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+            ?? Self.trimmed(PQresultErrorMessage(result))
+        return failure(sqlState: state, message: message)
+    }
+
+    func failure(sqlState: String?, message: String) -> SinkError {
         if !isUsable || sqlState.map(Self.meansUnavailable) == true {
             return SinkError(.databaseUnavailable, "The database connection failed: \(message)", sqlState: sqlState)
         }
@@ -110,7 +133,7 @@ final class PostgresConnection {
         state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300" || state == "40001" || state == "40P01"
     }
 
-    private static func trimmed(_ text: UnsafePointer<CChar>?) -> String {
+    static func trimmed(_ text: UnsafePointer<CChar>?) -> String {
         guard let text else { return "unknown error" }
         let message = String(cString: text)
         var end = message.endIndex

@@ -5,29 +5,38 @@ import Encoding
 /// Writes Kafka records into PostgreSQL tables and reads them back.
 ///
 /// Connects on first use (never at start), keeps the connection for later invocations, and opens a
-/// new one when it broke. Each batch is one statement per table (one round trip and one transaction;
-/// several tables share an explicit transaction), so a failed batch leaves nothing behind.
-/// Concurrent runtime loops share one sink: its operations take turns on the one connection.
+/// new one when it broke. Each batch is one transaction: per table, `COPY` into the connection's
+/// staging table (`StagingTable`), then one `INSERT ... SELECT ... ON CONFLICT` into the sink's
+/// table; a failed or interrupted batch leaves nothing behind. Concurrent runtime loops share one
+/// sink: its operations take turns on the one connection.
 public final class PostgresSink: @unchecked Sendable {
-    /// Guards `connection`, `preparedTables` and `cachedToken`: every public operation holds it.
+    /// Guards `connection`, `preparedTables`, `hasStagingTable` and `cachedToken`: every public operation holds it.
     private let turn = Mutex(())
     /// A token is used only to log in; a new one is made for a new connection after this many seconds.
     static let tokenReuseSeconds: Int64 = 600
 
     public let settings: SinkSettings
     public let target: ConnectionTarget
-    private let tokens: RDSAuthTokenGenerator?
-    private let clock: any AWSClock
-    private let setsConnectTimeout: Bool
-    private var connection: PostgresConnection?
-    private var preparedTables: Set<TableName> = []
-    private var cachedToken: RDSAuthToken?
+    let tokens: RDSAuthTokenGenerator?
+    let passwords: (any SinkPasswordSource)?
+    let clock: any AWSClock
+    let setsConnectTimeout: Bool
+    var connection: PostgresConnection?
+    var preparedTables: Set<TableName> = []
+    /// The connection's staging table exists (it lives as long as the connection).
+    var hasStagingTable = false
+    var cachedToken: RDSAuthToken?
+    /// Test seam: runs between a batch's `COPY` and its `INSERT`, with the server process's id
+    /// (a test ends that process there to break the connection mid-transaction). Never set in a product.
+    var afterCopyBeforeInsert: (@Sendable (_ backendProcessID: Int32) -> Void)?
 
     /// Checks the connection string; connects nothing yet.
     /// - Parameter tokens: required with `.iam` authentication.
-    public init(settings: SinkSettings, tokens: RDSAuthTokenGenerator? = nil, clock: some AWSClock = SystemClock())
-        throws(ConnectionTargetError)
-    {
+    /// - Parameter passwords: required with `.secretsManager` authentication.
+    public init(
+        settings: SinkSettings, tokens: RDSAuthTokenGenerator? = nil, passwords: (any SinkPasswordSource)? = nil,
+        clock: some AWSClock = SystemClock()
+    ) throws(ConnectionTargetError) {
         target = try ConnectionTarget.parse(settings.connection)
         if case .iam = settings.authentication {
             guard tokens != nil else { throw ConnectionTargetError(reason: "IAM authentication needs AWS credentials") }
@@ -38,6 +47,12 @@ public final class PostgresSink: @unchecked Sendable {
                 throw ConnectionTargetError(reason: "IAM authentication makes its own password; remove the password from the URI")
             }
         }
+        if case .secretsManager = settings.authentication {
+            guard passwords != nil else { throw ConnectionTargetError(reason: "a password secret needs a way to read it") }
+            guard !target.hasPassword else {
+                throw ConnectionTargetError(reason: "the password comes from the secret; remove the password from the URI")
+            }
+        }
         if case let .success(options) = ConnectionOptions.parse(settings.connection) {
             setsConnectTimeout = options.values["connect_timeout"] == nil
         } else {
@@ -45,6 +60,7 @@ public final class PostgresSink: @unchecked Sendable {
         }
         self.settings = settings
         self.tokens = tokens
+        self.passwords = passwords
         self.clock = clock
     }
 
@@ -66,6 +82,11 @@ public final class PostgresSink: @unchecked Sendable {
         var groups: [(table: TableName, records: [SinkRecord])] = []
         var groupIndex: [TableName: Int] = [:]
         for record in records {
+            guard settings.topics.contains(record.topic) else {
+                throw SinkError(
+                    .topicNotConfigured,
+                    "Record \(record.topic)-\(record.partition)@\(record.offset): the sink writes only the topics in SINK_TOPICS (\(settings.topics)); add the topic there")
+            }
             let table = table(for: record.topic)
             if let index = groupIndex[table] {
                 groups[index].records.append(record)
@@ -75,22 +96,22 @@ public final class PostgresSink: @unchecked Sendable {
             }
         }
         summary.tables = groups.map(\.table.description)
-        var statements: [(table: TableName, statement: BatchStatement, count: Int)] = []
+        var batches: [(table: TableName, records: [SinkRecord])] = []
         for group in groups {
             switch settings.mode {
             case .insert:
-                statements.append((group.table, .insert(group.records, into: group.table), group.records.count))
+                batches.append(group)
             case .upsert:
                 let latest = try Self.latestPerKey(group.records)
                 summary.skipped += group.records.count - latest.count
-                statements.append((group.table, .upsert(latest, into: group.table), latest.count))
+                batches.append((group.table, latest))
             }
         }
         let outcome = try withConnection { connection throws(SinkError) -> WriteSummary in
             for group in groups {
                 try prepare(group.table, on: connection)
             }
-            return try run(statements, on: connection)
+            return try run(batches, on: connection)
         }
         summary.written = outcome.written
         summary.deleted = outcome.deleted
@@ -98,10 +119,16 @@ public final class PostgresSink: @unchecked Sendable {
         return summary
     }
 
+    /// What a read of a topic the sink does not serve, or has not written yet, answers: the same for
+    /// both, and for every name, so it tells nothing about which tables exist.
+    public static let noRowsMessage = "No rows are stored for this topic"
+
     /// Rows of one topic in offset order (then partition), after `afterOffset`, at most `limit`.
-    /// - Throws: `SinkError` `.tableNotFound` when nothing was ever written for the topic.
+    /// - Throws: `SinkError` `.tableNotFound` when the topic is not one of `settings.topics` (no query
+    ///   is made) or nothing was ever written for it.
     public func rows(topic: String, key: [UInt8]?, afterOffset: Int64, limit: Int) throws(SinkError) -> [SinkRow] {
-        try turn.withLock { _ throws(SinkError) in try rowsHoldingTurn(topic: topic, key: key, afterOffset: afterOffset, limit: limit) }
+        guard settings.topics.contains(topic) else { throw SinkError(.tableNotFound, Self.noRowsMessage) }
+        return try turn.withLock { _ throws(SinkError) in try rowsHoldingTurn(topic: topic, key: key, afterOffset: afterOffset, limit: limit) }
     }
 
     private func rowsHoldingTurn(topic: String, key: [UInt8]?, afterOffset: Int64, limit: Int) throws(SinkError) -> [SinkRow] {
@@ -121,7 +148,7 @@ public final class PostgresSink: @unchecked Sendable {
         do {
             result = try withConnection { connection throws(SinkError) in try connection.execute(sql, parameters) }
         } catch where error.sqlState == "42P01" {
-            throw SinkError(.tableNotFound, "No rows for topic \(topic): table \(table) does not exist yet")
+            throw SinkError(.tableNotFound, Self.noRowsMessage)
         }
         return result.rows.compactMap { row in
             guard let partitionText = row[0], let partition = Int32(partitionText),
@@ -138,9 +165,10 @@ public final class PostgresSink: @unchecked Sendable {
         turn.withLock { _ in dropConnection() }
     }
 
-    private func dropConnection() {
+    func dropConnection() {
         connection = nil
         preparedTables = []
+        hasStagingTable = false
     }
 
     // MARK: - Batches
@@ -169,30 +197,38 @@ public final class PostgresSink: @unchecked Sendable {
         return latest
     }
 
-    private func run(
-        _ statements: [(table: TableName, statement: BatchStatement, count: Int)], on connection: PostgresConnection
-    ) throws(SinkError) -> WriteSummary {
+    /// One transaction: per table, the records are copied into the staging table and moved from there
+    /// with one statement. The staging table is emptied by the commit (or the rollback).
+    private func run(_ batches: [(table: TableName, records: [SinkRecord])], on connection: PostgresConnection) throws(SinkError) -> WriteSummary {
         var summary = WriteSummary()
-        let explicitTransaction = statements.count > 1
-        if explicitTransaction { _ = try connection.execute("BEGIN") }
+        if !hasStagingTable {
+            _ = try connection.execute(StagingTable.createStatement)
+            hasStagingTable = true
+        }
+        _ = try connection.execute("BEGIN")
         do {
-            for entry in statements {
-                let result = try connection.execute(entry.statement.sql, entry.statement.parameters)
+            for (index, batch) in batches.enumerated() {
+                if index > 0 { _ = try connection.execute(StagingTable.truncateStatement) }
+                try connection.copy(batch.records, with: StagingTable.copyStatement)
+                afterCopyBeforeInsert?(connection.backendProcessID)
                 switch settings.mode {
                 case .insert:
+                    let result = try connection.execute(StagingTable.insertStatement(into: batch.table))
                     summary.written += result.affected
-                    summary.skipped += entry.count - result.affected
+                    summary.skipped += batch.records.count - result.affected
                 case .upsert:
+                    let hasTombstones = batch.records.contains { $0.value == .tombstone }
+                    let result = try connection.execute(StagingTable.upsertStatement(into: batch.table, hasTombstones: hasTombstones))
                     let written = result.rows.first?[0].flatMap { Int($0) } ?? 0
                     let deleted = result.rows.first?[1].flatMap { Int($0) } ?? 0
                     summary.written += written
                     summary.deleted += deleted
-                    summary.skipped += entry.count - written - deleted
+                    summary.skipped += batch.records.count - written - deleted
                 }
             }
-            if explicitTransaction { _ = try connection.execute("COMMIT") }
+            _ = try connection.execute("COMMIT")
         } catch {
-            if explicitTransaction, connection.isUsable { _ = try? connection.execute("ROLLBACK") }
+            if connection.isUsable { _ = try? connection.execute("ROLLBACK") }
             throw Self.explained(error)
         }
         return summary
@@ -204,7 +240,7 @@ public final class PostgresSink: @unchecked Sendable {
         case "42P10":
             return SinkError(
                 .tableMismatch, "The table's primary key does not match the sink mode: \(error.message)", sqlState: error.sqlState)
-        case "22P02", "22021", "22P05":
+        case "22P02", "22021", "22P05", "22008":
             return SinkError(.invalidRecord, "PostgreSQL refused a value: \(error.message)", sqlState: error.sqlState)
         default:
             return error
@@ -232,55 +268,5 @@ public final class PostgresSink: @unchecked Sendable {
                 "Table \(table) exists but the sink cannot write it in \(settings.mode.rawValue) mode: \(problem). Drop or rename it, or set SINK_TABLE to another table")
         }
         preparedTables.insert(table)
-    }
-
-    // MARK: - Connection
-
-    /// Runs `body` on the open connection, opening one when needed. When a kept connection turns out to
-    /// be broken, `body` runs once more on a new one: every statement the sink sends is idempotent.
-    private func withConnection<T>(_ body: (PostgresConnection) throws(SinkError) -> T) throws(SinkError) -> T {
-        var attempt = 0
-        while true {
-            attempt += 1
-            let reused = connection != nil
-            let current = try openConnection()
-            do {
-                return try body(current)
-            } catch {
-                if !current.isUsable {
-                    dropConnection()
-                }
-                if error.sqlState == "42P01" { preparedTables = [] }
-                guard attempt == 1, (reused && error.kind == .databaseUnavailable) else { throw error }
-            }
-        }
-    }
-
-    private func openConnection() throws(SinkError) -> PostgresConnection {
-        if let connection, connection.isUsable { return connection }
-        dropConnection()
-        var keywords: [(String, String)] = [("dbname", settings.connection), ("fallback_application_name", "swift-lambda-kafka")]
-        if setsConnectTimeout { keywords.append(("connect_timeout", String(settings.connectTimeoutSeconds))) }
-        switch settings.authentication {
-        case let .password(password):
-            if let password { keywords.append(("password", password)) }
-            if let caBundlePath = settings.caBundlePath {
-                keywords += [("sslmode", "verify-full"), ("sslrootcert", caBundlePath)]
-            }
-        case let .iam(_, caBundlePath):
-            keywords += [("password", try currentToken().value), ("sslmode", "verify-full"), ("sslrootcert", caBundlePath)]
-        }
-        let opened = try PostgresConnection(keywords: keywords, describedAs: target.description)
-        connection = opened
-        return opened
-    }
-
-    private func currentToken() throws(SinkError) -> RDSAuthToken {
-        let now = clock.now().epochSeconds
-        if let cachedToken, now - cachedToken.createdAtEpochSeconds < Self.tokenReuseSeconds { return cachedToken }
-        guard let tokens else { throw SinkError(.authenticationFailed, "IAM authentication needs AWS credentials") }
-        let token = try tokens.token(host: target.host, port: target.port, user: target.user)
-        cachedToken = token
-        return token
     }
 }

@@ -10,8 +10,10 @@ public struct SinkError: Error, Sendable, CustomStringConvertible {
         case invalidRecord = "Function.InvalidRecord"
         /// The database rejected the statement.
         case writeFailed = "Function.DatabaseError"
-        /// Nothing was written for the topic yet (reads).
+        /// Nothing was written for the topic yet, or the sink does not serve it (reads).
         case tableNotFound = "Function.TableNotFound"
+        /// A batch holds a topic outside the sink's topics (`SINK_TOPICS`).
+        case topicNotConfigured = "Function.InvalidConfiguration"
         /// The IAM token could not be made (no credentials, expired credentials).
         case authenticationFailed = "Function.DatabaseAuthFailed"
     }

@@ -139,12 +139,7 @@ package struct PubSubError: Error, Equatable {
     package func forClient(log: (String) -> Void) -> PubSubError {
         guard code >= 500 else { return self }
         log("error_resp \(code): \(message)")
-        let generic = switch code {
-        case 504: "Kafka did not answer in time; the function's log has the details"
-        case 502: "Kafka failed or refused the request; the function's log has the details"
-        default: "Internal error; the function's log has the details"
-        }
-        return PubSubError(code: code, message: generic)
+        return PubSubError(code: code, message: GenericFailureMessage.forStatus(code))
     }
 }
 

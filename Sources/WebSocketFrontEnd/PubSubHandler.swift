@@ -18,7 +18,11 @@ package enum PubSubHandler {
     package static let maximumFetchRecords = 1000
     package static let fetchTimeout: Duration = .seconds(5)
 
-    package static func handle(_ event: WebSocketEvent, clients: any KafkaAccess, invocation: FunctionInvocation) -> [UInt8] {
+    /// - Parameter refusedTopics: topics the function keeps to itself (the REST proxy's consumer
+    ///   state): a command on one is a 403 `error_resp`.
+    package static func handle(
+        _ event: WebSocketEvent, clients: any KafkaAccess, refusedTopics: Set<String> = [], invocation: FunctionInvocation
+    ) -> [UInt8] {
         switch event.kind {
         case .connect:
             invocation.metrics.action = "ws_connect"
@@ -33,7 +37,7 @@ package enum PubSubHandler {
             var outcome: Result<PubSubAnswer, PubSubError>
             switch decoded.command {
             case let .success(command):
-                outcome = run(command, form: form, clients: clients, invocation: invocation)
+                outcome = run(command, form: form, clients: clients, refusedTopics: refusedTopics, invocation: invocation)
             case let .failure(error):
                 outcome = .failure(error)
             }
@@ -50,9 +54,18 @@ package enum PubSubHandler {
 
     /// What a command that succeeded answers, in `form` where the form decides its size.
     package static func run(
-        _ command: PubSubCommand, form: PubSubForm, clients: any KafkaAccess, invocation: FunctionInvocation
+        _ command: PubSubCommand, form: PubSubForm, clients: any KafkaAccess, refusedTopics: Set<String> = [],
+        invocation: FunctionInvocation
     ) -> Result<PubSubAnswer, PubSubError> {
         let deadline = invocation.deadline
+        switch command {
+        case let .listOffset(topic, _, _), let .fetch(topic, _, _):
+            if refusedTopics.contains(topic) {
+                return .failure(PubSubError(code: 403, message: "Topic '\(topic)' is not available to WebSocket callers"))
+            }
+        case .ping:
+            break
+        }
         let started = ContinuousClock.now
         defer { if invocation.metrics.topic != nil { invocation.metrics.kafkaLatency = ContinuousClock.now - started } }
         do {

@@ -5,9 +5,12 @@ import JSON
 /// failure is an `error_resp` in the answer, never a function error.
 package struct WebSocketFrontEnd: FrontEnd {
     private let clients: any KafkaAccess
+    /// Topics the function keeps to itself (the REST proxy's consumer-instance state).
+    private let refusedTopics: Set<String>
 
-    package init(clients: any KafkaAccess) {
+    package init(clients: any KafkaAccess, refusedTopics: Set<String> = []) {
         self.clients = clients
+        self.refusedTopics = refusedTopics
     }
 
     package func accepts(_ event: ScannedEvent) -> Bool {
@@ -15,6 +18,6 @@ package struct WebSocketFrontEnd: FrontEnd {
     }
 
     package func handle(_ event: ScannedEvent, bytes: [UInt8], invocation: FunctionInvocation) throws -> [UInt8] {
-        PubSubHandler.handle(try WebSocketEvent.decode(event.document), clients: clients, invocation: invocation)
+        PubSubHandler.handle(try WebSocketEvent.decode(event.document), clients: clients, refusedTopics: refusedTopics, invocation: invocation)
     }
 }

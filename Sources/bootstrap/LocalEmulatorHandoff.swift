@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LambdaRuntime
 
 /// Makes the container image usable outside Lambda the way AWS base images with the Runtime
 /// Interface Emulator are: `docker run -p 9000:8080 IMAGE` serves the invoke endpoint on 8080.
@@ -31,12 +32,7 @@ enum LocalEmulatorHandoff {
         let arguments = [emulator, "--port", listenPort, "--host", listenHost, "--", bootstrap]
         let errorNumber = exec(emulator, arguments: arguments)
         let reason = String(cString: strerror(errorNumber))
-        writeToStandardError("bootstrap: could not start the local Runtime API emulator at \(emulator): \(reason)\n")
-    }
-
-    private static func writeToStandardError(_ message: String) {
-        var bytes = Array(message.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        StandardStream.error.writeLine(Array("bootstrap: could not start the local Runtime API emulator at \(emulator): \(reason)".utf8))
     }
 
     private static func environmentValue(_ name: String) -> String? {

@@ -1,21 +1,17 @@
 import AWSSigV4
 import Foundation
 import Testing
+import TestSupport
 
 /// Compares every case botocore signed (scripts/sigv4-vectors/generate.py) with our signer.
 @Suite struct BotocoreVectorTests {
-    struct Fixture: Decodable {
-        var botocore: String
-        var cases: [Case]
-    }
-
     struct Case: Decodable {
         var name: String
         var input: Input
         var expected: Expected
     }
 
-    struct Input: Decodable {
+    struct Input: Decodable, SigningVectorInput {
         var mode: String
         var s3: Bool
         var method: String
@@ -45,32 +41,29 @@ import Testing
         var url: String
     }
 
-    static func loadFixture() throws -> Fixture {
-        let url = try #require(Bundle.module.url(forResource: "sigv4-vectors", withExtension: "json", subdirectory: "Fixtures"))
-        return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+    static func cases() throws -> [Case] {
+        try SigningVectors.cases("sigv4-vectors", in: .module)
     }
 
     @Test func fixtureHasEnoughCases() throws {
-        let fixture = try Self.loadFixture()
-        #expect(fixture.cases.count >= 60)
-        #expect(fixture.cases.contains { $0.input.mode == "presign" })
-        #expect(fixture.cases.contains { $0.input.s3 })
+        let cases = try Self.cases()
+        #expect(cases.count >= 60)
+        #expect(cases.contains { $0.input.mode == "presign" })
+        #expect(cases.contains { $0.input.s3 })
     }
 
     @Test func everyBotocoreVectorSignsTheSame() throws {
-        for testCase in try Self.loadFixture().cases {
+        for testCase in try Self.cases() {
             let input = testCase.input
             let request = SigningRequest(
                 method: input.method, scheme: input.scheme, host: input.host, path: input.path,
                 query: try pairs(input.query), headers: try pairs(input.headers),
                 payload: input.unsignedPayload ? .unsigned : .bytes(Array((input.body ?? "").utf8)))
             let signer = SigV4Signer(region: input.region, service: input.service, options: input.s3 ? .s3 : SigV4Signer.Options())
-            let credentials = SigningCredentials(
-                accessKeyID: input.accessKeyID, secretAccessKey: input.secretAccessKey, sessionToken: input.sessionToken)
             let date = AWSTimestamp(epochSeconds: input.epochSeconds)
             let signed = input.mode == "presign"
-                ? signer.presign(request, credentials: credentials, date: date, expiresInSeconds: input.expiresInSeconds)
-                : signer.signHeaders(request, credentials: credentials, date: date)
+                ? signer.presign(request, credentials: input.credentials, date: date, expiresInSeconds: input.expiresInSeconds)
+                : signer.signHeaders(request, credentials: input.credentials, date: date)
 
             let expected = testCase.expected
             #expect(signed.details.canonicalRequest == expected.canonicalRequest, "canonical request of \(testCase.name)")
@@ -86,7 +79,7 @@ import Testing
     }
 
     @Test func parsingTheURLGivesTheSameRequestParts() throws {
-        for testCase in try Self.loadFixture().cases {
+        for testCase in try Self.cases() {
             let input = testCase.input
             let parsed = try #require(SigningRequest(method: input.method, url: input.url), "\(testCase.name)")
             #expect(parsed.scheme == input.scheme, "\(testCase.name)")

@@ -21,45 +21,20 @@ struct DiagnosticActions<Wrapped: LambdaHandler & Sendable>: LambdaHandler, Send
         self.wrapped = wrapped
     }
 
-    mutating func handle(_ event: [UInt8], context: InvocationContext, responder: inout StreamingResponder) throws -> [UInt8] {
-        if let probe = GatewayStreamProbe.decode(event) {
-            return try probe.stream(responder: &responder)
-        }
-        guard let request = DiagnosticRequest.decode(event) else {
-            return try wrapped.handle(event, context: context, responder: &responder)
-        }
-        guard request.action == "diagnostic.stream" else {
-            return try handle(event, context: context)
-        }
-        // `chunks` chunks of `bytes` bytes ("chunk-<n>:" then dots and a newline), `ms` apart, then
-        // an error when `errorType` is given, else a last line `end`.
-        let stream = try responder.openStream(contentType: "text/plain")
-        for index in 0..<max(0, request.chunks ?? 1) {
-            var chunk = Array("chunk-\(index):".utf8)
-            let size = max(chunk.count + 1, request.bytes ?? 64)
-            chunk += [UInt8](repeating: UInt8(ascii: "."), count: size - chunk.count - 1) + [UInt8(ascii: "\n")]
-            try stream.write(chunk)
-            if let pause = request.ms, pause > 0, index + 1 < (request.chunks ?? 1) {
-                var interval = timespec(tv_sec: pause / 1000, tv_nsec: (pause % 1000) * 1_000_000)
-                var remaining = timespec()
-                while nanosleep(&interval, &remaining) != 0 && errno == EINTR { interval = remaining }
-            }
-        }
-        if let errorType = request.errorType {
-            throw LambdaError(errorType: errorType, errorMessage: request.errorMessage ?? "diagnostic.stream failed mid-stream")
-        }
-        return Array("end\n".utf8)
-    }
-
     func shutdown(deadline: ContinuousClock.Instant) {
         wrapped.shutdown(deadline: deadline)
     }
 
     mutating func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
+        if let probe = GatewayStreamProbe.decode(event) {
+            return try probe.stream(responder: try Self.responder(context))
+        }
         guard let request = DiagnosticRequest.decode(event) else {
             return try wrapped.handle(event, context: context)
         }
         switch request.action {
+        case "diagnostic.stream":
+            return try stream(request, responder: try Self.responder(context))
         case "diagnostic.context":
             return try JSONEncoder().encode(ContextReport(context)).asBytes
         case "diagnostic.crash":
@@ -67,9 +42,7 @@ struct DiagnosticActions<Wrapped: LambdaHandler & Sendable>: LambdaHandler, Send
             _exit(3)
         case "diagnostic.sleep":
             let milliseconds = max(0, request.ms ?? 0)
-            var pause = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
-            var remaining = timespec()
-            while nanosleep(&pause, &remaining) != 0 && errno == EINTR { pause = remaining }
+            Pause.sleep(.milliseconds(milliseconds))
             return Array("{\"slept\":\(milliseconds)}".utf8)
         case "diagnostic.oversize":
             // A JSON string of exactly `bytes` bytes, at most 64 MiB (beyond any Lambda limit).
@@ -101,6 +74,33 @@ struct DiagnosticActions<Wrapped: LambdaHandler & Sendable>: LambdaHandler, Send
             throw LambdaError(errorType: "Function.UnknownAction", errorMessage: "Unknown diagnostic action \(request.action)")
         }
     }
+
+    /// `diagnostic.stream`: `chunks` chunks of `bytes` bytes ("chunk-<n>:" then dots and a newline), `ms` apart, then
+    /// an error when `errorType` is given, else a last line `end`.
+    private func stream(_ request: DiagnosticRequest, responder: StreamingResponder) throws -> [UInt8] {
+        let stream = try responder.openStream(contentType: "text/plain")
+        for index in 0..<max(0, request.chunks ?? 1) {
+            var chunk = Array("chunk-\(index):".utf8)
+            let size = max(chunk.count + 1, request.bytes ?? 64)
+            chunk += [UInt8](repeating: UInt8(ascii: "."), count: size - chunk.count - 1) + [UInt8(ascii: "\n")]
+            try stream.write(chunk)
+            if let pause = request.ms, pause > 0, index + 1 < (request.chunks ?? 1) {
+                Pause.sleep(.milliseconds(pause))
+            }
+        }
+        if let errorType = request.errorType {
+            throw LambdaError(errorType: errorType, errorMessage: request.errorMessage ?? "diagnostic.stream failed mid-stream")
+        }
+        return Array("end\n".utf8)
+    }
+
+    /// The run loop gives every invocation a responder; a context without one cannot stream.
+    private static func responder(_ context: InvocationContext) throws -> StreamingResponder {
+        guard let responder = context.responder else {
+            throw LambdaError(errorType: "Function.CannotStream", errorMessage: "this invocation cannot be answered as a stream")
+        }
+        return responder
+    }
 }
 
 /// An HTTP API event for `GET /diagnostic/http-stream` (through the local gateway): answers with a
@@ -118,7 +118,7 @@ private struct GatewayStreamProbe: Decodable {
         return probe
     }
 
-    func stream(responder: inout StreamingResponder) throws -> [UInt8] {
+    func stream(responder: StreamingResponder) throws -> [UInt8] {
         let query = queryStringParameters ?? [:]
         let stream = try responder.openStream(contentType: "application/vnd.awslambda.http-integration-response")
         if query["prelude"] == "bad" {

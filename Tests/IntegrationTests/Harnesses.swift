@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TestSupport
 
 /// The test-only `diagnostic-bootstrap` (the product's handler plus the `diagnostic.*` actions).
@@ -49,5 +50,22 @@ extension EmulatorHarness {
             throw EmulatorHarnessError("no END line for \(requestID) in the emulator's log")
         }
         return milliseconds
+    }
+
+    /// Invokes `event` on a function with a timeout of `deadlineSeconds` and checks that the function
+    /// itself answered with an error at least 200 ms before the deadline, not the emulator's
+    /// "Task timed out" after it.
+    func invokeFailingBeforeDeadline(
+        _ event: String, deadlineSeconds: Int, timeout: TimeInterval, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> InvokeResult {
+        let started = Date()
+        let result = try invoke(event, timeout: timeout)
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(!result.text.contains("Task timed out"), "\(result.text)", sourceLocation: sourceLocation)
+        #expect(try reportedDurationMs(of: result) <= Double(deadlineSeconds * 1000 - 200), sourceLocation: sourceLocation)
+        #expect(elapsed < Double(deadlineSeconds + 2), "answered near the \(deadlineSeconds) s deadline, not later (took \(elapsed) s)",
+                sourceLocation: sourceLocation)
+        #expect(result.functionError == "Unhandled", "\(result.text)", sourceLocation: sourceLocation)
+        return result
     }
 }

@@ -22,9 +22,13 @@ final class PostgresSinkEndToEndTests {
         try EmulatorHarness(
             environment: [
                 "KAFKA_ENDPOINT": "127.0.0.1:9", "SINK_POSTGRES_URL": postgres.url, "CORS_ALLOW_ORIGIN": "*",
+                "SINK_TOPICS": Self.sinkTopics,
             ].merging(environment) { $1 },
             timeoutSeconds: 30)
     }
+
+    /// The topics the suite's bootstraps sink: the sample events' two and every `sink-` / `sink.` topic.
+    static let sinkTopics = "orders,customers,sink-*,sink.*"
 
     struct Record {
         var topic: String
@@ -244,6 +248,71 @@ final class PostgresSinkEndToEndTests {
         #expect((try missing.jsonObject())["statusCode"] as? Int == 404)
         let badLimit = try emulator.invoke(try APIGatewayEndToEndTests.httpAPIEvent("GET", "/topics/\(topic)/rows", query: ["limit": "0"]))
         #expect((try badLimit.jsonObject())["statusCode"] as? Int == 400)
+    }
+
+    /// Security finding (issue 22): rows were read from any table shaped like a sink table, and a
+    /// missing relation (404) answered differently from an existing non-sink one (502).
+    @Test func rowsAreServedOnlyForTopicsTheFunctionSinks() throws {
+        _ = try postgres.query("""
+            CREATE TABLE payroll (topic text NOT NULL, "partition" integer NOT NULL, "offset" bigint NOT NULL, key bytea,
+              value_json jsonb, value_bytes bytea, headers jsonb NOT NULL, "timestamp" timestamptz, timestamp_type text,
+              PRIMARY KEY (topic, "partition", "offset"));
+            INSERT INTO payroll VALUES ('payroll', 0, 0, NULL, '{"salary":99000}', NULL, '[]', NULL, NULL)
+            """)
+        let emulator = try emulator()
+        func answer(_ topic: String, from emulator: EmulatorHarness) throws -> (status: Int?, body: String) {
+            let proxy = try emulator.invoke(try APIGatewayEndToEndTests.httpAPIEvent("GET", "/topics/\(topic)/rows")).jsonObject()
+            return (proxy["statusCode"] as? Int, proxy["body"] as? String ?? "")
+        }
+        let payroll = try answer("payroll", from: emulator)
+        #expect(payroll.status == 404, "a table outside SINK_TOPICS was served: \(payroll)")
+        #expect(!payroll.body.contains("99000"))
+        let catalog = try answer("pg_authid", from: emulator)
+        let neverWritten = try answer("sink-never", from: emulator)
+        #expect(catalog.status == 404, "\(catalog)")
+        #expect(catalog.body == payroll.body, "an existing relation answers differently from a missing one")
+        #expect(neverWritten.status == 404 && neverWritten.body == payroll.body, "\(neverWritten)")
+
+        // Names outside SINK_TOPICS never reach the database: with it down they are still 404.
+        let closedPort = try LocalPostgres.freePort()
+        let down = try self.emulator(["SINK_POSTGRES_URL": "postgresql://writer@127.0.0.1:\(closedPort)/app"])
+        #expect(try answer("pg_authid", from: down) == catalog)
+        #expect(try answer("payroll", from: down) == catalog)
+        #expect(try answer("sink-pages", from: down).status == 503, "a sink topic is read from the database")
+    }
+
+    /// Security finding (issue 22): libpq quotes the component of a connection string it refuses.
+    @Test func aConnectionStringLibpqRefusesIsAnInitErrorWithoutThePassword() throws {
+        let emulator = try emulator(["SINK_POSTGRES_URL": "postgresql://sink:S3cr3t%zzPass@127.0.0.1:5432/app"])
+        let result = try emulator.invoke(try Self.batch([Record(topic: "sink-init", offset: 0, value: Self.json("{}"))]))
+        #expect(result.functionError == "Unhandled", "\(result.text)")
+        #expect(emulator.waitForStandardError { $0.contains("init error: Function.InvalidConfiguration") }, "\(emulator.standardError)")
+        #expect(result.text.contains("SINK_POSTGRES_URL"), "\(result.text)")
+        #expect(!(result.text + emulator.standardError).contains("S3cr3t"), "\(result.text) \(emulator.standardError.suffix(2000))")
+    }
+
+    /// `SINK_POSTGRES_SECRET_ARN`: the bootstrap reads the password from Secrets Manager (moto) with its
+    /// own signed call, logs in to a PostgreSQL that asks for it, and never prints it.
+    @Test(.enabled(if: MotoServer.executablePath() != nil || ContinuousIntegration.isActive, "moto_server not found on PATH"))
+    func thePasswordIsReadFromSecretsManagerAtRunTime() throws {
+        let executable = try #require(MotoServer.executablePath(), "moto_server not found on PATH")
+        let moto = try MotoServer(executable: executable)
+        let password = "Secr3t-from-the-vault"
+        let arn = try MotoSecrets(endpoint: moto.endpoint).create(name: "sink-e2e", secretString: #"{"password":"\#(password)"}"#)
+        let hba = postgres.directory.appendingPathComponent("data/pg_hba.conf")
+        let rules = try String(contentsOf: hba, encoding: .utf8)
+        try ("host all sink_writer 127.0.0.1/32 scram-sha-256\n" + rules).write(to: hba, atomically: false, encoding: .utf8)
+        _ = try postgres.query("CREATE ROLE sink_writer LOGIN PASSWORD '\(password)'; GRANT ALL ON SCHEMA public TO sink_writer")
+        _ = try postgres.query("SELECT pg_reload_conf()")
+        let emulator = try emulator([
+            "SINK_POSTGRES_URL": "postgresql://sink_writer@127.0.0.1:\(postgres.port)/postgres", "SINK_POSTGRES_SECRET_ARN": arn,
+            "AWS_ENDPOINT_URL_SECRETS_MANAGER": moto.endpoint, "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "AWS_LAMBDA_LOG_LEVEL": "TRACE",
+        ])
+        let answer = try succeed(emulator, Self.batch([Record(topic: "sink-vault", offset: 0, key: "k", value: Self.json("{}"))]))
+        #expect(answer["written"] as? Int == 1)
+        #expect(try postgres.query("SELECT tableowner FROM pg_tables WHERE tablename = 'sink_vault'") == "sink_writer")
+        #expect(!emulator.standardError.contains(password))
     }
 
     /// The sink's sample events, in the order `scripts/run-local` sends them.

@@ -19,6 +19,26 @@ import Testing
         return try KafkaSourceEvent.decode(document)
     }
 
+    /// The template allows batches of 10,000 records; their tree holds more than `JSONParser.maximumValues` values.
+    @Test func aTenThousandRecordBatchIsScannedAndDecoded() throws {
+        var partitions: [String] = []
+        for partition in 0..<4 {
+            var records: [String] = []
+            for offset in 0..<2_500 {
+                records.append(#"{"topic":"orders","partition":\#(partition),"offset":\#(offset),"timestamp":1000,"#
+                    + #""timestampType":"CREATE_TIME","key":"azE=","value":"eyJhIjoxfQ==","headers":[{"source":[98,101,110,99,104]}]}"#)
+            }
+            partitions.append(#""orders-\#(partition)":["# + records.joined(separator: ",") + "]")
+        }
+        let event = #"{"eventSource":"aws:kafka","eventSourceArn":"arn:aws:kafka:us-east-1:1:cluster/c/u","records":{"#
+            + partitions.joined(separator: ",") + "}}"
+        let scanned = try EventJSON.scan(Array(event.utf8))
+        #expect(try KafkaSourceEvent.decode(scanned.document).records.count == 10_000)
+        // A document of nothing but values still meets a cap proportional to its size.
+        let hostile = Array(("[" + String(repeating: "[],", count: 1_000_000) + "[]]").utf8)
+        #expect(throws: FunctionError.self) { _ = try EventJSON.scan(hostile) }
+    }
+
     @Test func decodesBothEventSourceKinds() throws {
         let msk = try decode(#"""
             {"eventSource":"aws:kafka","eventSourceArn":"arn:aws:kafka:us-east-1:1:cluster/c/u","bootstrapServers":"b:9098",

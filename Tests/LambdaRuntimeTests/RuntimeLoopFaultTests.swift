@@ -5,7 +5,7 @@ import Testing
 /// The run loop in-process when the Runtime API fails: which failures it retries (and with which
 /// pauses, recorded instead of waited), which end the process, which lose one answer only.
 @Suite struct RuntimeLoopFaultTests {
-    private static func echo() -> ScriptedHandler { ScriptedHandler { event, _, _ in event } }
+    private static func echo() -> ScriptedHandler { ScriptedHandler { event, _ in event } }
 
     @Test func transientNextFailuresAreRetriedWithDoublingPauses() throws {
         let api = FakeRuntimeAPI(script: [
@@ -132,7 +132,7 @@ import Testing
     }
 
     @Test func anErrorPostRefusedByTheAPIIsFatalButAServerFaultIsNot() throws {
-        let failing = ScriptedHandler { _, _, _ in throw InvalidEventError(errorMessage: "bad") }
+        let failing = ScriptedHandler { _, _ in throw InvalidEventError(errorMessage: "bad") }
 
         let refusing = FakeRuntimeAPI(script: [.success(FakeRuntimeAPI.invocation("req-1", event: ""))])
         refusing.errorOutcomes = [.success(.rejected(status: 400, message: "InvalidRequestID"))]

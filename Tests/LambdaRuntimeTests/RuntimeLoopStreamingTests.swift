@@ -10,8 +10,8 @@ import TestSupport
     @Test func aStreamedAnswerIsSentInChunksAndEndsWithWhatTheHandlerReturns() throws {
         let recorder = try ChunkedRequestRecorder()
         let api = FakeRuntimeAPI(endpoint: recorder.endpoint, script: [.success(FakeRuntimeAPI.invocation("req-1", event: "{}"))])
-        var loop = RuntimeLoop.testing(ScriptedHandler { _, _, responder in
-            let stream = try responder.openStream(contentType: "application/x-ndjson")
+        var loop = RuntimeLoop.testing(ScriptedHandler { _, context in
+            let stream = try #require(context.responder).openStream(contentType: "application/x-ndjson")
             try stream.write(Array("{\"n\":1}\n".utf8))
             try stream.write(Array("{\"n\":2}\n".utf8))
             return Array("{\"end\":true}\n".utf8)
@@ -31,8 +31,8 @@ import TestSupport
     @Test func anErrorAfterTheFirstByteTravelsInTheTrailers() throws {
         let recorder = try ChunkedRequestRecorder()
         let api = FakeRuntimeAPI(endpoint: recorder.endpoint, script: [.success(FakeRuntimeAPI.invocation("req-1", event: "{}"))])
-        var loop = RuntimeLoop.testing(ScriptedHandler { _, _, responder in
-            try responder.openStream(contentType: "text/plain").write(Array("partial".utf8))
+        var loop = RuntimeLoop.testing(ScriptedHandler { _, context in
+            try #require(context.responder).openStream(contentType: "text/plain").write(Array("partial".utf8))
             throw InvalidEventError(errorMessage: "stopped half way")
         }, client: api)
 
@@ -54,9 +54,9 @@ import TestSupport
             .success(FakeRuntimeAPI.invocation("req-1", event: "stream")),
             .success(FakeRuntimeAPI.invocation("req-2", event: "plain")),
         ])
-        var loop = RuntimeLoop.testing(ScriptedHandler { event, _, responder in
+        var loop = RuntimeLoop.testing(ScriptedHandler { event, context in
             if event == Array("stream".utf8) {
-                _ = try responder.openStream(contentType: "text/plain")
+                _ = try #require(context.responder).openStream(contentType: "text/plain")
             }
             return Array("done".utf8)
         }, client: api)

@@ -7,7 +7,7 @@ import Testing
     @Test func theHandlersAnswerIsPostedAsTheResponseOfItsInvocation() throws {
         let api = FakeRuntimeAPI(script: [.success(FakeRuntimeAPI.invocation("req-1", event: #"{"ping":1}"#))])
         var seen: [(event: String, requestID: String, traceID: String?)] = []
-        var loop = RuntimeLoop.testing(ScriptedHandler { event, context, _ in
+        var loop = RuntimeLoop.testing(ScriptedHandler { event, context in
             seen.append((String(decoding: event, as: UTF8.self), context.requestID, context.traceID))
             return Array(#"{"pong":1}"#.utf8)
         }, client: api)
@@ -27,7 +27,7 @@ import Testing
             .success(FakeRuntimeAPI.invocation("bad", event: "not json")),
             .success(FakeRuntimeAPI.invocation("good", event: "{}")),
         ])
-        var loop = RuntimeLoop.testing(ScriptedHandler { event, _, _ in
+        var loop = RuntimeLoop.testing(ScriptedHandler { event, _ in
             guard event.first == UInt8(ascii: "{") else { throw InvalidEventError(errorMessage: "The event is not a JSON object") }
             return Array("ok".utf8)
         }, client: api)
@@ -50,7 +50,7 @@ import Testing
 
     @Test func anUnexpectedErrorIsPostedAsUnhandledNamingOnlyItsType() throws {
         let api = FakeRuntimeAPI(script: [.success(FakeRuntimeAPI.invocation("req-1", event: "{}"))])
-        var loop = RuntimeLoop.testing(ScriptedHandler { _, _, _ in throw LeakyError() }, client: api)
+        var loop = RuntimeLoop.testing(ScriptedHandler { _, _ in throw LeakyError() }, client: api)
 
         try loop.serveNextInvocation()
 
@@ -70,7 +70,7 @@ import Testing
         var duringNext: [(busy: Int, waitingForNext: Int)] = []
         var duringHandler: [(busy: Int, waitingForNext: Int)] = []
         api.onNext = { duringNext.append(shutdown.inFlight) }
-        var loop = RuntimeLoop.testing(ScriptedHandler { _, _, _ in
+        var loop = RuntimeLoop.testing(ScriptedHandler { _, _ in
             duringHandler.append(shutdown.inFlight)
             return []
         }, client: api, shutdown: shutdown)

@@ -2,16 +2,16 @@ import AWSSigV4
 import Foundation
 import MSKIAMAuth
 import Testing
+import TestSupport
 
 @Suite struct MSKAuthTokenTests {
-    struct Fixture: Decodable { var cases: [Case] }
     struct Case: Decodable {
         var name: String
         var source: String
         var input: Input
         var expected: Expected
     }
-    struct Input: Decodable {
+    struct Input: Decodable, SigningVectorInput {
         var region: String
         var accessKeyID: String
         var secretAccessKey: String
@@ -29,16 +29,13 @@ import Testing
 
     /// Tokens of aws-msk-iam-sasl-signer-python (see scripts/sigv4-vectors/generate.py), byte for byte.
     @Test func tokensMatchTheAWSPythonSignerByteForByte() throws {
-        let url = try #require(Bundle.module.url(forResource: "msk-vectors", withExtension: "json", subdirectory: "Fixtures"))
-        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
-        #expect(!fixture.cases.isEmpty)
-        for testCase in fixture.cases {
+        let cases: [Case] = try SigningVectors.cases("msk-vectors", in: .module)
+        #expect(!cases.isEmpty)
+        for testCase in cases {
             let input = testCase.input
-            let credentials = SigningCredentials(
-                accessKeyID: input.accessKeyID, secretAccessKey: input.secretAccessKey, sessionToken: input.sessionToken)
             let provider = try MSKAuthTokenProvider(
-                region: input.region, credentials: StaticCredentialProvider(credentials),
-                clock: FixedClock(AWSTimestamp(epochSeconds: input.epochSeconds)), userAgent: input.userAgent)
+                region: input.region, credentials: StaticCredentialProvider(input.credentials),
+                clock: input.clock, userAgent: input.userAgent)
             let token = try provider.token()
             #expect(token.value == testCase.expected.token, "\(testCase.name)")
             #expect(token.presignedURL == testCase.expected.url, "\(testCase.name)")

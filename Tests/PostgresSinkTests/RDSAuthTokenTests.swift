@@ -2,16 +2,16 @@ import AWSSigV4
 import Foundation
 import PostgresSink
 import Testing
+import TestSupport
 
 /// Tokens of botocore's `generate_db_auth_token` (scripts/sigv4-vectors/generate_rds.py), byte for byte.
 @Suite struct RDSAuthTokenTests {
-    struct Fixture: Decodable { var cases: [Case] }
     struct Case: Decodable {
         var name: String
         var input: Input
         var expected: Expected
     }
-    struct Input: Decodable {
+    struct Input: Decodable, SigningVectorInput {
         var region: String
         var host: String
         var port: Int
@@ -24,8 +24,7 @@ import Testing
     struct Expected: Decodable { var token: String }
 
     static func cases() throws -> [Case] {
-        let url = try #require(Bundle.module.url(forResource: "rds-token-vectors", withExtension: "json", subdirectory: "Fixtures"))
-        return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url)).cases
+        try SigningVectors.cases("rds-token-vectors", in: .module)
     }
 
     @Test func tokensMatchBotocore() throws {
@@ -35,9 +34,7 @@ import Testing
             let input = testCase.input
             let generator = RDSAuthTokenGenerator(
                 region: input.region,
-                credentials: StaticCredentialProvider(SigningCredentials(
-                    accessKeyID: input.accessKeyID, secretAccessKey: input.secretAccessKey, sessionToken: input.sessionToken)),
-                clock: FixedClock(AWSTimestamp(epochSeconds: input.epochSeconds)))
+                credentials: StaticCredentialProvider(input.credentials), clock: input.clock)
             let token = try generator.token(host: input.host, port: input.port, user: input.user)
             #expect(token.value == testCase.expected.token, "\(testCase.name)")
             #expect(token.createdAtEpochSeconds == input.epochSeconds)

@@ -19,14 +19,26 @@ import Testing
         #expect(quoteIdentifier("we\"ird") == #""we""ird""#)
     }
 
-    @Test func arrayLiteralsEscapeQuotesBackslashesAndBytes() {
-        var literal = ArrayLiteral()
-        literal.appendQuoted(Array(#"{"a":"b\"c"}"#.utf8))
-        literal.appendNull()
-        literal.appendBytea([0x00, 0xFF, 0x22])
-        literal.appendPlain("-1")
-        #expect(String(decoding: literal.finished(), as: UTF8.self) == #"{"{\"a\":\"b\\\"c\"}",NULL,"\\x00ff22",-1}"#)
-        #expect(String(decoding: ArrayLiteral().finished(), as: UTF8.self) == "{}")
+    @Test func copyRowsAreLengthPrefixedBinaryFields() throws {
+        var encoder = CopyEncoder(reservingCapacity: 256)
+        try encoder.append(SinkRecord(
+            topic: "t", partition: 2, offset: 7, key: [0x00, 0xFF], value: .json(Array("{}".utf8)),
+            headersJSON: Array("[]".utf8), timestampMilliseconds: 946_684_800_001, timestampType: "CREATE_TIME"))
+        var expected: [UInt8] = [0, 9]                                    // nine fields
+        expected += [0, 0, 0, 1] + Array("t".utf8)                        // topic
+        expected += [0, 0, 0, 4, 0, 0, 0, 2]                              // partition
+        expected += [0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 7]                  // offset
+        expected += [0, 0, 0, 2, 0x00, 0xFF]                              // key
+        expected += [0, 0, 0, 3, 1] + Array("{}".utf8)                    // value_json: jsonb version 1, then the text
+        expected += [0xFF, 0xFF, 0xFF, 0xFF]                              // value_bytes NULL
+        expected += [0, 0, 0, 3, 1] + Array("[]".utf8)                    // headers
+        expected += [0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0x03, 0xE8]            // 1 ms after 2000-01-01, in microseconds
+        expected += [0, 0, 0, 11] + Array("CREATE_TIME".utf8)
+        #expect(encoder.bytes == expected)
+        let outOfRange = SinkRecord(
+            topic: "t", partition: 0, offset: 1, key: nil, value: .tombstone, headersJSON: Array("[]".utf8),
+            timestampMilliseconds: .max, timestampType: nil)
+        #expect(throws: SinkError.self) { try encoder.append(outOfRange) }
     }
 
     @Test func connectionTargetsNeverShowThePassword() throws {
@@ -44,12 +56,41 @@ import Testing
         }
     }
 
-    @Test func iamNeedsAUserAHostAndNoPassword() {
+    /// libpq quotes the URI component it refuses, which can be the password (security finding, issue 22).
+    @Test func aConnectionStringLibpqRefusesIsNeverQuotedInTheError() {
+        for url in ["postgresql://sink:S3cr3t%zzPass@db.example.com:5432/app",
+                    "postgresql://sink:S3cr3tPass@[db.example.com:5432/app",
+                    "host=db.example.com password='S3cr3tPass"] {
+            do {
+                _ = try ConnectionTarget.parse(url)
+                Issue.record("libpq accepted \(url)")
+            } catch {
+                #expect(!error.reason.contains("S3cr3t"), "the password is in the error: \(error.reason)")
+                #expect(!error.reason.contains("sink:"), "the connection string is in the error: \(error.reason)")
+            }
+        }
+    }
+
+    @Test func sinkTopicsAreNamesOrNonEmptyPrefixes() throws {
+        let topics = try #require(SinkTopics("orders, audit.*,sink-*"))
+        #expect(topics.contains("orders"))
+        #expect(!topics.contains("orders2"))
+        #expect(topics.contains("audit.eu"))
+        #expect(topics.contains("sink-x"))
+        #expect(!topics.contains("pg_authid"))
+        #expect(topics.description == "orders,audit.*,sink-*")
+        for bad in ["", "*", "orders,", "a b", "orders,*", "x;y", String(repeating: "a", count: 250)] {
+            #expect(SinkTopics(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func iamNeedsAUserAHostAndNoPassword() throws {
+        let topics = try #require(SinkTopics("t"))
         let tokens = RDSAuthTokenGenerator(region: "us-east-1", credentials: NoCredentials())
         for url in ["postgresql://db.example.com/app", "postgresql://u:p@db.example.com/app", "postgresql://u@/app?host=/tmp"] {
             #expect(throws: ConnectionTargetError.self, "\(url)") {
                 _ = try PostgresSink(
-                    settings: SinkSettings(connection: url, authentication: .iam(region: "us-east-1", caBundlePath: "/ca.pem")),
+                    settings: SinkSettings(connection: url, topics: topics, authentication: .iam(region: "us-east-1", caBundlePath: "/ca.pem")),
                     tokens: tokens)
             }
         }

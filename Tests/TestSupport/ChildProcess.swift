@@ -158,11 +158,7 @@ public final class ChildProcess: @unchecked Sendable {
     /// Waits (bounded) until stderr satisfies `predicate`; returns whether it did. Output reaches
     /// the buffers through a pipe, some time after the child wrote it.
     public func waitForStandardError(timeout: TimeInterval = 10, until predicate: (String) -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while !predicate(standardError) && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return predicate(standardError)
+        poll(timeout: timeout, every: 0.01) { predicate(standardError) }
     }
 
     /// Writes `line` and a newline to the child's stdin.

@@ -125,12 +125,7 @@ public final class EmulatorHarness: @unchecked Sendable {
     /// Waits until stderr satisfies `predicate` (log lines arrive through a pipe, a little later).
     @discardableResult
     public func waitForStandardError(timeout: TimeInterval = 20, until predicate: (String) -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        repeat {
-            if predicate(standardError) { return true }
-            Thread.sleep(forTimeInterval: 0.02)
-        } while Date() < deadline
-        return predicate(standardError)
+        poll(timeout: timeout, every: 0.02) { predicate(standardError) }
     }
 
     public func stop() {

@@ -82,12 +82,7 @@ public final class FakeSASLBroker: @unchecked Sendable {
     /// Waits (bounded) until the events satisfy `predicate`; returns whether they did.
     @discardableResult
     public func waitForEvents(timeout: TimeInterval = 20, until predicate: ([FakeBrokerEvent]) -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        repeat {
-            if predicate(events) { return true }
-            Thread.sleep(forTimeInterval: 0.02)
-        } while Date() < deadline
-        return predicate(events)
+        poll(timeout: timeout, every: 0.02) { predicate(events) }
     }
 
     /// What the broker printed on stderr (Python tracebacks), for failure messages.

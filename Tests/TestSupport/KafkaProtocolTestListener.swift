@@ -47,25 +47,9 @@ public final class KafkaProtocolTestListener: @unchecked Sendable {
     public init(existingTopics: Set<String> = [], racingTopics: Set<String> = []) throws {
         self.existingTopics = existingTopics.union(racingTopics)
         self.racingTopics = racingTopics
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ChildProcessError(description: "socket() failed: \(errno)") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard bound == 0, named == 0, listen(fd, 16) == 0 else {
-            close(fd)
-            throw ChildProcessError(description: "cannot listen on 127.0.0.1: \(errno)")
-        }
-        listenSocket = fd
-        port = UInt16(bigEndian: address.sin_port)
+        let bound = try LoopbackPort.boundSocket(listening: 16)
+        listenSocket = bound.socket
+        port = bound.port
         Thread.detachNewThread { [self] in acceptConnections() }
     }
 

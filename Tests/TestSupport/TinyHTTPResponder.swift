@@ -21,25 +21,9 @@ public final class TinyHTTPResponder: @unchecked Sendable {
         self.status = status
         self.body = body
         self.declaresLength = declaresLength
-        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { throw ChildProcessError(description: "socket failed") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
-                bind(socketFD, pointer, length) == 0 && listen(socketFD, 16) == 0
-                    && getsockname(socketFD, pointer, &length) == 0
-            }
-        }
-        guard bound else {
-            close(socketFD)
-            throw ChildProcessError(description: "bind/listen failed")
-        }
-        listener = socketFD
-        port = UInt16(bigEndian: address.sin_port)
+        let bound = try LoopbackPort.boundSocket(listening: 16)
+        listener = bound.socket
+        port = bound.port
         let thread = Thread { [weak self] in self?.serve() }
         self.thread = thread
         thread.start()

@@ -180,3 +180,23 @@ class ListOffsetByTimeTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+STATE_TOPIC = "_lambda_kafka_rest_consumers"
+
+
+class ConsumerStateTopicTests(unittest.TestCase):
+    """The REST proxy's consumer-instance state (LAMBDA_KAFKA_REST_STATE_TOPIC) is the function's
+    own: WebSocket callers can neither fetch it nor look up its offsets, as HTTP callers cannot."""
+
+    def test_the_consumer_state_topic_is_refused(self):
+        with GatewayStack(topics=[STATE_TOPIC]) as stack:
+            stack.produce(STATE_TOPIC, [{"key": '["api-group","instance"]', "value": {"v": 1}, "partition": 0}])
+            with connect(stack.ws_url) as socket:
+                socket.send(json.dumps({"sequence": 1, "cmd_kafka_fetch": {"topic": STATE_TOPIC, "partition": 0, "offset": 0}}))
+                fetched = json.loads(socket.recv(timeout=30))
+                socket.send(json.dumps({"sequence": 2, "cmd_kafka_list_offset": {"topic": STATE_TOPIC, "partition": 0, "timestamp": -1}}))
+                listed = json.loads(socket.recv(timeout=30))
+        for answer in (fetched, listed):
+            self.assertNotIn("kafka_fetch_resp", answer)
+            self.assertEqual(answer.get("error_resp", {}).get("code"), 403, answer)

@@ -41,10 +41,10 @@ class LocalCluster:
 class Emulator:
     """`lambda-emulator` on a free loopback port running `function_arguments` (a bootstrap or the peer)."""
 
-    def __init__(self, binary, function_arguments, environment, log_path, cwd=None, timeout_seconds=120):
+    def __init__(self, binary, function_arguments, environment, log_path, cwd=None, timeout_seconds=120, options=()):
         self.log_path = log_path
         self.log = open(log_path, "wb")
-        arguments = [binary, "--port", "0", "--host", LOOPBACK, "--timeout", str(timeout_seconds), "--"]
+        arguments = [binary, "--port", "0", "--host", LOOPBACK, "--timeout", str(timeout_seconds), *options, "--"]
         self.process = subprocess.Popen(arguments + function_arguments, env=environment, cwd=cwd,
                                         stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)
         line = wait_until(lambda: file_line_matching(log_path, r"listening on") or self._exited(), 20,

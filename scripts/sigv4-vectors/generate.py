@@ -10,7 +10,6 @@ Inputs are written as the Swift side takes them: the path as it goes on the wire
 the way botocore's serializers encode it), the query as decoded pairs, the host header botocore derives.
 """
 import base64
-import datetime
 import hashlib
 import json
 import os
@@ -22,23 +21,14 @@ from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth, SigV4QueryAu
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+from fixed_inputs import AKID, BASE_EPOCH, ROOT, SECRET, TOKEN, at
+
 SIGV4_OUT = os.path.join(ROOT, "Tests", "AWSSigV4Tests", "Fixtures", "sigv4-vectors.json")
 MSK_OUT = os.path.join(ROOT, "Tests", "MSKIAMAuthTests", "Fixtures", "msk-vectors.json")
-
-AKID = "AKIDEXAMPLE"
-SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE//////////wEaCXVzLWVhc3QtMSJHMEUCIQ+token/with+slash=="
-BASE_EPOCH = 1795262400  # 2026-11-21T12:00:00Z
 
 
 def encode(text):
     return quote(text, safe="-_.~")
-
-
-def at(epoch):
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).replace(tzinfo=None)
 
 
 def make_case(name, mode="headers", method="GET", scheme="https", host="example.amazonaws.com", path="/",

@@ -6,7 +6,6 @@ Dev tool, run by hand when the cases change:
 The tokens come from botocore's own `generate_db_auth_token` (what `aws rds generate-db-auth-token`
 runs) on an RDS client with fixed credentials and a fixed clock; nothing is sent anywhere.
 """
-import datetime
 import json
 import os
 from unittest import mock
@@ -14,18 +13,9 @@ from unittest import mock
 import botocore
 import botocore.session
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+from fixed_inputs import AKID, BASE_EPOCH, ROOT, SECRET, TOKEN, at
+
 OUT = os.path.join(ROOT, "Tests", "PostgresSinkTests", "Fixtures", "rds-token-vectors.json")
-
-AKID = "AKIDEXAMPLE"
-SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE//////////wEaCXVzLWVhc3QtMSJHMEUCIQ+token/with+slash=="
-BASE_EPOCH = 1795262400  # 2026-11-21T12:00:00Z
-
-
-def at(epoch):
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).replace(tzinfo=None)
 
 
 def token(region, host, port, user, session_token, epoch):

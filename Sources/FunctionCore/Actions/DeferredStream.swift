@@ -5,7 +5,7 @@ import LambdaRuntime
 /// error can still be answered the ordinary way (a function error, or a buffered HTTP problem).
 /// `prefix` (a streamed HTTP answer's prelude) goes out with the first chunk.
 package final class DeferredStream: ChunkOutput {
-    package private(set) var responder: StreamingResponder
+    package let responder: StreamingResponder
     private let contentType: String
     private let prefix: [UInt8]
     private var stream: ResponseStream?

@@ -5,18 +5,31 @@ import JSON
 package struct ObjectReader {
     package let path: String
     private let members: [(key: String, value: JSONValue)]
-    private var consumed: Set<String> = []
+    /// Which members an accessor asked for, by position (an event source batch reads ten per record).
+    private var consumed: [Bool]
 
     package init(_ value: JSONValue, path: String) throws(FunctionError) {
         guard case let .object(members) = value else {
             throw .invalidEvent("\(path.isEmpty ? "The event" : "'\(path)'") must be a JSON object, got \(value.typeName)")
         }
-        var seen = Set<String>()
-        for member in members where !seen.insert(member.key).inserted {
-            throw .invalidEvent("Field '\(Self.join(path, member.key.truncatedForMessage))' appears more than once")
+        if let repeated = Self.firstRepeatedKey(members) {
+            throw .invalidEvent("Field '\(Self.join(path, repeated.truncatedForMessage))' appears more than once")
         }
         self.path = path
         self.members = members
+        self.consumed = Array(repeating: false, count: members.count)
+    }
+
+    /// Small objects (records, options) are compared pairwise, which beats hashing every key.
+    private static func firstRepeatedKey(_ members: [(key: String, value: JSONValue)]) -> String? {
+        if members.count <= 16 {
+            for index in members.indices.dropFirst() where members[..<index].contains(where: { $0.key == members[index].key }) {
+                return members[index].key
+            }
+            return nil
+        }
+        var seen = Set<String>()
+        return members.first { !seen.insert($0.key).inserted }?.key
     }
 
     package func fieldPath(_ name: String) -> String { Self.join(path, name) }
@@ -27,8 +40,10 @@ package struct ObjectReader {
 
     /// The raw value, or nil when the member is absent or JSON null.
     package mutating func value(_ name: String) -> JSONValue? {
-        consumed.insert(name)
-        guard let value = members.first(where: { $0.key == name })?.value, value != .null else { return nil }
+        guard let index = members.firstIndex(where: { $0.key == name }) else { return nil }
+        consumed[index] = true
+        let value = members[index].value
+        if case .null = value { return nil }
         return value
     }
 
@@ -64,13 +79,16 @@ package struct ObjectReader {
         return try Self.integer(value, path: fieldPath(name), in: range)
     }
 
-    package static func integer(_ value: JSONValue, path: String, in range: ClosedRange<Int64>) throws(FunctionError) -> Int64 {
-        let problem = "Field '\(path)' must be an integer from \(range.lowerBound) to \(range.upperBound)"
+    /// The path is only worked out for the error (batches call this for every header byte).
+    package static func integer(
+        _ value: JSONValue, path: @autoclosure () -> String, in range: ClosedRange<Int64>
+    ) throws(FunctionError) -> Int64 {
+        func problem() -> String { "Field '\(path())' must be an integer from \(range.lowerBound) to \(range.upperBound)" }
         guard case let .number(text) = value else {
-            throw .invalidEvent("\(problem), got \(value.typeName)")
+            throw .invalidEvent("\(problem()), got \(value.typeName)")
         }
         guard let number = Int64(text), range.contains(number) else {
-            throw .invalidEvent("\(problem), got \(text.prefix(40))")
+            throw .invalidEvent("\(problem()), got \(text.prefix(40))")
         }
         return number
     }
@@ -85,8 +103,8 @@ package struct ObjectReader {
 
     /// Rejects members that no accessor asked for: a misspelt option must not be silently ignored.
     package func finish() throws(FunctionError) {
-        if let unknown = members.first(where: { !consumed.contains($0.key) }) {
-            throw .invalidEvent("Unknown field '\(Self.join(path, unknown.key.truncatedForMessage))'")
+        if let unknown = consumed.firstIndex(of: false) {
+            throw .invalidEvent("Unknown field '\(Self.join(path, members[unknown].key.truncatedForMessage))'")
         }
     }
 }

@@ -19,9 +19,15 @@ package final class ScannedEvent {
         self.detail = detail
     }
 
+    /// Bytes of event per value the tree may hold beyond `JSONParser.maximumValues`. An event source
+    /// mapping batch keeps its records as a tree (an object keyed by topic-partition), about 16 values
+    /// and 150 to 300 bytes per record, so a 10,000-record batch (the template's largest) needs some
+    /// 160,000. At about 100 bytes per node, a 6 MB event's tree stays under 80 MB (750,000 values).
+    static let bytesPerValue = 8
+
     package static func scan(_ bytes: [UInt8], readsDetail: Bool = true) throws(JSONParser.Error) -> ScannedEvent {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONParser.Error) in
-            var scanner = JSONScanner(buffer)
+            var scanner = JSONScanner(buffer, valueBudget: max(JSONParser.maximumValues, bytes.count / bytesPerValue))
             scanner.skipWhitespace()
             let event: ScannedEvent
             if scanner.current == UInt8(ascii: "{") {

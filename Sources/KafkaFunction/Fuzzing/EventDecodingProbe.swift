@@ -34,8 +34,9 @@ import WebSocketFrontEnd
             if APIGatewayRequest.isAPIGatewayEvent(scanned.document) {
                 let document = scanned.replacedRecords ? try EventJSON.parse(event) : scanned.document
                 do throws(HTTPProblem) {
-                    let route = try APIGatewayRouter.resolve(try APIGatewayRequest.decode(document))
-                    return .route(route.actionName)
+                    let request = try APIGatewayRequest.decode(document)
+                    if let proxied = try RestProxyRouter.probe(request) { return .route(proxied) }
+                    return .route(try APIGatewayRouter.resolve(request).actionName)
                 } catch {
                     return .httpProblem(
                         status: error.status, message: error.message, answer: APIGatewayResponse.problem(error).serialized(cors: nil))

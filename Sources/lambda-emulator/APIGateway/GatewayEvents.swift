@@ -22,6 +22,8 @@ enum GatewayEvents {
             }
             headers[lowered] = headers[lowered].map { "\($0),\(value)" } ?? value
         }
+        // As API Gateway does: the scheme the caller used (here plain HTTP), which the function needs to build links.
+        headers["x-forwarded-proto"] = "http"
         var event: [String: Any] = [
             "version": "2.0",
             "routeKey": "$default",

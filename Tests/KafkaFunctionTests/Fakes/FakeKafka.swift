@@ -56,6 +56,7 @@ final class FakeKafka: KafkaAccess {
 
     func producer() throws(FunctionError) -> any RecordProducer { Producer(kafka: self) }
     func consumer() throws(FunctionError) -> any RecordConsumer { Consumer(kafka: self) }
+    func dedicatedConsumer() throws(FunctionError) -> any RecordConsumer { Consumer(kafka: self) }
     func admin() throws(FunctionError) -> any KafkaAdministration { Admin(kafka: self) }
     func isKnownTopic(_ topic: String) -> Bool { state.withLock { $0.known.contains(topic) } }
     func rememberTopic(_ topic: String) { state.withLock { _ = $0.known.insert(topic) } }
@@ -101,6 +102,32 @@ final class FakeKafka: KafkaAccess {
                 }
                 return kafka.createTopics == .create ? .created : .alreadyExists
             }
+        }
+
+        func createTopic(
+            _ name: String, partitions: Int32, replicationFactor: Int16, configs: [(String, String)], deadline: ContinuousClock.Instant
+        ) throws(KafkaError) -> CreateTopicOutcome {
+            try createTopic(name, partitions: partitions, replicationFactor: replicationFactor, deadline: deadline)
+        }
+
+        func brokerIDs(deadline: ContinuousClock.Instant) throws(KafkaError) -> [Int32] {
+            kafka.log("brokerIDs")
+            if let failure = kafka.failure { throw failure }
+            return [1]
+        }
+
+        /// One broker (1) leads and holds every partition.
+        func partitionDetails(topic: String, deadline: ContinuousClock.Instant) throws(KafkaError) -> [PartitionDetail]? {
+            kafka.log("partitionDetails \(topic)")
+            if let failure = kafka.failure { throw failure }
+            guard let count = kafka.state.withLock({ $0.topics[topic]?.count }) else { return nil }
+            return (0..<Int32(count)).map { PartitionDetail(partition: $0, leader: 1, replicas: [1], inSyncReplicas: [1]) }
+        }
+
+        func topicConfigs(topic: String, deadline: ContinuousClock.Instant) throws(KafkaError) -> [(name: String, value: String?)] {
+            kafka.log("topicConfigs \(topic)")
+            if let failure = kafka.failure { throw failure }
+            return [("cleanup.policy", "delete")]
         }
 
         func offsets(topic: String, deadline: ContinuousClock.Instant) throws(KafkaError) -> [PartitionOffsets] {
@@ -173,7 +200,8 @@ final class FakeKafka: KafkaAccess {
             kafka.log("consume \(request.topic) group=\(request.groupID ?? "none")")
             if let failure = kafka.failure { throw failure }
             guard let partitions = kafka.state.withLock({ $0.topics[request.topic] }) else { throw FakeKafka.unknownTopic }
-            let chosen = request.partition.map { [$0] } ?? (0..<Int32(partitions.count)).map { $0 }
+            let chosen = request.partition.map { [$0] }
+                ?? (0..<Int32(partitions.count)).filter { request.partitions?.contains($0) ?? true }
             guard chosen.allSatisfy({ Int($0) < partitions.count }) else {
                 throw KafkaError(code: RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION)
             }
@@ -181,6 +209,10 @@ final class FakeKafka: KafkaAccess {
             for partition in chosen {
                 let end = Int64(partitions[Int(partition)].count)
                 let committed = request.groupID.flatMap { group in kafka.state.withLock { $0.committed["\(group)/\(request.topic)/\(partition)"] } }
+                if let position = request.positions[partition] {
+                    next[partition] = min(max(0, position), end)
+                    continue
+                }
                 switch (committed, request.start) {
                 case let (offset?, _): next[partition] = offset
                 case (nil, .beginning): next[partition] = 0
@@ -214,6 +246,24 @@ final class FakeKafka: KafkaAccess {
             }
             let reachedEnd = chosen.allSatisfy { next[$0] == Int64(partitions[Int($0)].count) }
             return ConsumeResult(records: taken, reachedEnd: reachedEnd, nextOffsets: next, stoppedEarly: stoppedEarly)
+        }
+
+        func commit(groupID: String, topic: String, offsets: [Int32: Int64], deadline: ContinuousClock.Instant) throws(KafkaError) {
+            kafka.log("commit \(groupID) \(topic)")
+            if let failure = kafka.failure { throw failure }
+            kafka.state.withLock { state in
+                for (partition, offset) in offsets { state.committed["\(groupID)/\(topic)/\(partition)"] = offset }
+            }
+        }
+
+        func committed(groupID: String, topic: String, partitions: [Int32], deadline: ContinuousClock.Instant) throws(KafkaError) -> [Int32: Int64] {
+            kafka.log("committed \(groupID) \(topic)")
+            if let failure = kafka.failure { throw failure }
+            return kafka.state.withLock { state in
+                var found: [Int32: Int64] = [:]
+                for partition in partitions { found[partition] = state.committed["\(groupID)/\(topic)/\(partition)"] }
+                return found
+            }
         }
     }
 }

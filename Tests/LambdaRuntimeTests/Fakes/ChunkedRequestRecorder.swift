@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -20,23 +21,9 @@ final class ChunkedRequestRecorder: @unchecked Sendable {
     private var recorded: Request?
 
     init() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw RecorderError.socket }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(listener, pointer, length) == 0 && listen(listener, 1) == 0 && getsockname(listener, pointer, &length) == 0
-            }
-        }
-        guard bound else {
-            close(listener)
-            throw RecorderError.socket
-        }
-        self.listener = listener
-        port = UInt16(bigEndian: address.sin_port)
+        let bound = try LoopbackPort.boundSocket(listening: 1)
+        listener = bound.socket
+        port = bound.port
         Thread.detachNewThread { [self] in serveOne() }
     }
 
@@ -101,6 +88,4 @@ final class ChunkedRequestRecorder: @unchecked Sendable {
         guard bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
         return (start...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
-
-    enum RecorderError: Error { case socket }
 }

@@ -67,17 +67,12 @@ final class FakeRuntimeAPI: RuntimeAPIClientProtocol {
     static let refused = RuntimeAPIError.transport(CurlHTTPError(code: 7, message: "Couldn't connect to server"))
 }
 
-/// A handler whose answer is a closure, given the responder as the loop passes it.
+/// A handler whose answer is a closure, given the context as the loop passes it.
 struct ScriptedHandler: LambdaHandler {
-    var answer: (_ event: [UInt8], _ context: InvocationContext, _ responder: inout StreamingResponder) throws -> [UInt8]
+    var answer: (_ event: [UInt8], _ context: InvocationContext) throws -> [UInt8]
 
     func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
-        Issue.record("the loop calls the form with the responder")
-        return []
-    }
-
-    func handle(_ event: [UInt8], context: InvocationContext, responder: inout StreamingResponder) throws -> [UInt8] {
-        try answer(event, context, &responder)
+        try answer(event, context)
     }
 }
 
