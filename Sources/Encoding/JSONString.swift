@@ -46,7 +46,7 @@ public enum JSONString {
     /// Whether any byte must be escaped; U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8,
     /// so other characters led by E2 (curly quotes, the euro sign) keep the fast path.
     private static func needsEscaping(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = 0
+        var index = ASCIIWords.plainPrefixEnd(utf8, from: 0)
         while index < utf8.count {
             let byte = utf8[index]
             if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F { return true }

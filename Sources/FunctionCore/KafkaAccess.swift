@@ -24,10 +24,21 @@ package protocol RecordProducer: Sendable {
 /// Reads records in one bounded session (`KafkaConsumer`).
 package protocol RecordConsumer: Sendable {
     func consume(_ request: ConsumeRequest, accept: (ConsumedRecord) -> Bool) throws(KafkaError) -> ConsumeResult
+    /// Each record in place, none kept (see `KafkaConsumer.consumeInPlace`).
+    func consumeInPlace(_ request: ConsumeRequest, accept: (ConsumedRecordView) -> Bool) throws(KafkaError) -> ConsumeResult
     /// Commits these next-to-read offsets for the group, without reading.
     func commit(groupID: String, topic: String, offsets: [Int32: Int64], deadline: ContinuousClock.Instant) throws(KafkaError)
     /// The group's committed offsets of these partitions; partitions without one are left out.
     func committed(groupID: String, topic: String, partitions: [Int32], deadline: ContinuousClock.Instant) throws(KafkaError) -> [Int32: Int64]
+}
+
+extension RecordConsumer {
+    /// For a consumer that only copies records out (a test's fake): each record handed as a view of its copy.
+    package func consumeInPlace(_ request: ConsumeRequest, accept: (ConsumedRecordView) -> Bool) throws(KafkaError) -> ConsumeResult {
+        var result = try consume(request) { record in record.withView(accept) }
+        result.records = []
+        return result
+    }
 }
 
 /// Metadata, offsets and topic creation (`KafkaAdmin`).

@@ -271,17 +271,21 @@ package struct JSONScanner {
     package mutating func scanString(into decoded: inout [UInt8]) throws(Error) -> StringSpan {
         position += 1
         let start = position
-        // Fast path: no escapes, so the bytes between the quotes are the string.
+        // Fast path: no escapes, so the bytes between the quotes are the string. Whole words of
+        // printable ASCII first; then byte by byte, noting whether any byte needs UTF-8 validation.
+        position = ASCIIWords.plainPrefixEnd(bytes, from: position)
+        var highBits: UInt8 = 0
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw fail("unescaped control character in a string") }
+            highBits |= byte
             position += 1
         }
         guard let stop = current else { throw fail("unterminated string") }
         if stop == UInt8(ascii: "\"") {
             let content = start..<position
-            guard isValidUTF8(UnsafeBufferPointer(rebasing: bytes[content])) else {
+            guard highBits < 0x80 || isValidUTF8(UnsafeBufferPointer(rebasing: bytes[content])) else {
                 throw Error(reason: "string is not valid UTF-8", offset: start)
             }
             position += 1
@@ -357,7 +361,7 @@ package struct JSONScanner {
 /// Well-formed UTF-8 (Unicode table 3-7): no overlong forms, surrogates or values past U+10FFFF,
 /// the same rule as `String(validating:as:)`.
 package func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    var index = 0
+    var index = ASCIIWords.asciiPrefixEnd(bytes, from: 0)
     let count = bytes.count
     while index < count {
         let lead = bytes[index]

@@ -44,6 +44,10 @@ public struct JSONWriter {
         bytes.append(contentsOf: json)
     }
 
+    public mutating func writeRaw(_ json: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: json)
+    }
+
     public mutating func appendASCII(_ text: String) {
         bytes.append(contentsOf: text.utf8)
     }
@@ -63,12 +67,39 @@ public struct JSONWriter {
         JSONString.appendQuoted(utf8: text, to: &bytes)
     }
 
+    /// ASCII text known at compile time, appended without going through `String`.
+    public mutating func appendLiteral(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    // The common integer types have concrete overloads: the generic form, called from another
+    // module, goes through witness tables for every arithmetic step (hundreds of instructions per
+    // integer in a consume answer's hot loop).
+    public mutating func writeInteger(_ value: Int) {
+        writeInteger(Int64(value))
+    }
+
+    public mutating func writeInteger(_ value: Int32) {
+        writeInteger(Int64(value))
+    }
+
+    public mutating func writeInteger(_ value: Int64) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+        }
+        writeDigits(value.magnitude)
+    }
+
     /// Appends the decimal digits of `value`, without a `String` in between.
     public mutating func writeInteger<T: BinaryInteger>(_ value: T) {
         if value < 0 {
             bytes.append(UInt8(ascii: "-"))
         }
-        var magnitude = UInt64(value.magnitude)
+        writeDigits(UInt64(value.magnitude))
+    }
+
+    private mutating func writeDigits(_ value: UInt64) {
+        var magnitude = value
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { buffer in
             var start = buffer.count

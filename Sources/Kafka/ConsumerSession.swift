@@ -13,6 +13,8 @@ final class ConsumerSession: @unchecked Sendable {
     /// The assignment and, per partition, the offset the consumer will deliver next.
     private var assignedTopic: String?
     private var positions: [Int32: Int64] = [:]
+    /// The assignment is paused between calls (see `pauseFetching`).
+    private var paused = false
 
     /// librdkafka can only assign partitions with a group id; without one the wrapper uses this
     /// id and never commits (nor joins), so no group state appears on the cluster.
@@ -35,7 +37,7 @@ final class ConsumerSession: @unchecked Sendable {
 
     /// `lookup` answers metadata and watermark requests: on the consumer's own connections they
     /// would queue behind the fetch long-poll (`fetch.wait.max.ms`), as brokers answer in order.
-    func consume(_ request: ConsumeRequest, lookup: NativeClient, accept: (ConsumedRecord) -> Bool) throws(KafkaError) -> ConsumeResult {
+    func consume(_ request: ConsumeRequest, lookup: NativeClient, accept: (ConsumedRecordView) -> Bool) throws(KafkaError) -> ConsumeResult {
         lastUsed = .now
         let plan: ReadPlan
         do throws(KafkaError) {
@@ -46,7 +48,7 @@ final class ConsumerSession: @unchecked Sendable {
         }
         var reader = PartitionReader(plan: plan)
         var failure: KafkaError?
-        while !reader.allAtEnd && reader.records.count < request.maxRecords && !reader.stoppedEarly && !request.deadline.hasPassed {
+        while !reader.allAtEnd && reader.returned < request.maxRecords && !reader.stoppedEarly && !request.deadline.hasPassed {
             guard let message = rd_kafka_consumer_poll(client.handle, request.deadline.remainingMilliseconds()) else { continue }
             defer { rd_kafka_message_destroy(message) }
             if let error = reader.handle(message, topic: request.topic, accept: accept) {
@@ -58,7 +60,7 @@ final class ConsumerSession: @unchecked Sendable {
             }
         }
         if let failure {
-            guard !reader.records.isEmpty else {
+            guard reader.returned > 0 else {
                 forgetAssignment()
                 throw failure
             }
@@ -72,6 +74,7 @@ final class ConsumerSession: @unchecked Sendable {
             try? seek(topic: request.topic, offsets: [rejected.partition: offset], deadline: request.deadline)
         }
         positions = reader.next
+        pauseFetching()
         if groupID != nil {
             // Only partitions that returned records: nothing is committed for a partition merely looked at.
             let returned = reader.next.filter { plan.start[$0.key] != $0.value }
@@ -80,7 +83,7 @@ final class ConsumerSession: @unchecked Sendable {
             }
         }
         return ConsumeResult(
-            records: reader.records, reachedEnd: reader.allAtEnd, nextOffsets: reader.next,
+            records: [], reachedEnd: reader.allAtEnd, nextOffsets: reader.next,
             stoppedEarly: reader.stoppedEarly)
     }
 
@@ -133,6 +136,7 @@ final class ConsumerSession: @unchecked Sendable {
     private func position(topic: String, at offsets: [Int32: Int64], deadline: ContinuousClock.Instant) throws(KafkaError) {
         if assignedTopic == topic && Set(positions.keys) == Set(offsets.keys) {
             let moved = offsets.filter { positions[$0.key] != $0.value }
+            try resumeFetching(topic: topic, offsets: offsets)
             if !moved.isEmpty {
                 do {
                     try seek(topic: topic, offsets: moved, deadline: deadline)
@@ -140,6 +144,7 @@ final class ConsumerSession: @unchecked Sendable {
                     // librdkafka 2.0.2 can report a seek as timed out at once (fixed in 2.1.0); the
                     // failed seek dropped the assignment, and assigning anew at the offsets does the same job.
                     try position(topic: topic, at: offsets, deadline: deadline)
+                    return
                 }
             }
         } else {
@@ -170,9 +175,43 @@ final class ConsumerSession: @unchecked Sendable {
     }
 
     private func forgetAssignment() {
+        if paused, let topic = assignedTopic {
+            // librdkafka keeps a partition's pause across assignments: a later assignment of it would never fetch.
+            let list = TopicPartitionList(topic: topic, offsets: positions)
+            _ = list.withUnsafePointer { rd_kafka_resume_partitions(client.handle, $0) }
+        }
         if assignedTopic != nil { _ = rd_kafka_assign(client.handle, nil) }
         assignedTopic = nil
         positions = [:]
+        paused = false
+    }
+
+    /// Between calls the assigned partitions fetch nothing. A fetcher left running reads ahead to the
+    /// partitions' ends and then keeps a long-poll fetch (`fetch.wait.max.ms`) in flight, which the
+    /// next call's seek has to wait out before its first record; paused, the last fetch ends while
+    /// the function is idle and the next call's fetch leaves at once. It also keeps an idle
+    /// function from polling the brokers. Best effort: a partition that fails to pause only fetches.
+    private func pauseFetching() {
+        guard let topic = assignedTopic, !paused, !positions.isEmpty else { return }
+        let list = TopicPartitionList(topic: topic, offsets: positions)
+        let code = list.withUnsafePointer { rd_kafka_pause_partitions(client.handle, $0) }
+        paused = code == RD_KAFKA_RESP_ERR_NO_ERROR
+    }
+
+    /// Undoes `pauseFetching` once the partitions stand where this call reads from.
+    private func resumeFetching(topic: String, offsets: [Int32: Int64]) throws(KafkaError) {
+        guard paused else { return }
+        let list = TopicPartitionList(topic: topic, offsets: offsets)
+        let code = list.withUnsafePointer { rd_kafka_resume_partitions(client.handle, $0) }
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            forgetAssignment()
+            throw KafkaError(code: code, message: "resuming \(topic): \(String(cString: rd_kafka_err2str(code)))")
+        }
+        if let error = list.firstError {
+            forgetAssignment()
+            throw error
+        }
+        paused = false
     }
 
     /// The group's committed offsets (partitions without one are left out).

@@ -57,6 +57,7 @@ public struct ConsumeRequest: Sendable {
 }
 
 public struct ConsumeResult: Sendable {
+    /// The records taken (`KafkaConsumer.consume`); empty from `consumeInPlace`, which keeps none.
     public var records: [ConsumedRecord]
     /// Every assigned partition was read to its end.
     public var reachedEnd: Bool

@@ -19,7 +19,9 @@ struct DeliveryBatch {
         "not acknowledged before the deadline (left in flight, not purged, as other calls were sending: the broker may still write it)")
 
     init(count: Int, generation: UInt32) {
-        reports = (0..<count).map { DeliveryReport(index: $0, outcome: .failed(Self.unreported)) }
+        // One boxed outcome shared by every report until it is settled (copies only retain it).
+        let unsettled = DeliveryReport.Outcome.failed(Self.unreported)
+        reports = (0..<count).map { DeliveryReport(index: $0, outcome: unsettled) }
         settled = Array(repeating: false, count: count)
         pending = count
         self.generation = generation

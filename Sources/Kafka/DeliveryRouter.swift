@@ -108,6 +108,11 @@ final class DeliveryRouter: @unchecked Sendable {
         topics.removeAll()
     }
 
+    /// How many of `call`'s records are settled (reported or failed) so far.
+    func reported(_ call: PendingCall) -> Int {
+        lock.withLock { call.batch.reports.count - call.batch.pending }
+    }
+
     func fail(_ call: PendingCall, _ indices: Range<Int>, _ error: KafkaError) {
         lock.withLock {
             for index in indices { call.batch.fail(index, error) }

@@ -29,6 +29,20 @@ public final class KafkaConsumer: Sendable {
     /// (or the group's next reader) starts with it. Stops as soon as every assigned partition is
     /// read to its end, `maxRecords` are returned, or the deadline passes.
     public func consume(_ request: ConsumeRequest, accept: (ConsumedRecord) -> Bool) throws(KafkaError) -> ConsumeResult {
+        var records: [ConsumedRecord] = []
+        var result = try consumeInPlace(request) { view in
+            let record = view.copied()
+            guard accept(record) else { return false }
+            records.append(record)
+            return true
+        }
+        result.records = records
+        return result
+    }
+
+    /// Like `consume`, but each record is handed to `accept` in place (`ConsumedRecordView`, valid
+    /// only during the call) and none is kept: the result's `records` is empty.
+    public func consumeInPlace(_ request: ConsumeRequest, accept: (ConsumedRecordView) -> Bool) throws(KafkaError) -> ConsumeResult {
         let configuration = configuration
         let logger = logger
         return try state.withLock { (state) throws(KafkaError) -> ConsumeResult in

@@ -3,7 +3,8 @@ import CRdKafka
 /// Turns polled messages into returned records and tracks, per partition, what was returned
 /// and whether the partition is read to its end.
 struct PartitionReader {
-    private(set) var records: [ConsumedRecord] = []
+    /// Records `accept` took.
+    private(set) var returned = 0
     /// Offset of the next record not returned, per assigned partition.
     private(set) var next: [Int32: Int64]
     private var atEnd: Set<Int32> = []
@@ -22,8 +23,21 @@ struct PartitionReader {
 
     var allAtEnd: Bool { atEnd.count == next.count }
 
+    /// The topic handle seen to carry `topic`: later messages compare the handle, not the name.
+    private var topicHandle: OpaquePointer?
+
+    private mutating func isFromTopic(_ message: UnsafeMutablePointer<rd_kafka_message_t>, _ topic: String) -> Bool {
+        guard let handle = message.pointee.rkt else { return false }
+        if handle == topicHandle { return true }
+        guard String(cString: rd_kafka_topic_name(handle)) == topic else { return false }
+        topicHandle = handle
+        return true
+    }
+
     /// Handles one polled message; returns the error it carries, if any (end-of-partition is not an error).
-    mutating func handle(_ message: UnsafeMutablePointer<rd_kafka_message_t>, topic: String, accept: (ConsumedRecord) -> Bool) -> KafkaError? {
+    mutating func handle(
+        _ message: UnsafeMutablePointer<rd_kafka_message_t>, topic: String, accept: (ConsumedRecordView) -> Bool
+    ) -> KafkaError? {
         let partition = message.pointee.partition
         let offset = message.pointee.offset
         switch message.pointee.err {
@@ -40,49 +54,16 @@ struct PartitionReader {
             return KafkaError(code: code, message: reason)
         }
         // Anything before the position is a leftover from before a seek.
-        guard let expected = next[partition], offset >= expected,
-              message.pointee.rkt.map({ String(cString: rd_kafka_topic_name($0)) == topic }) ?? false
-        else { return nil }
+        guard let expected = next[partition], offset >= expected, isFromTopic(message, topic) else { return nil }
 
-        let record = ConsumedRecord(message)
-        guard accept(record) else {
+        guard accept(ConsumedRecordView(message)) else {
             stoppedEarly = true
             rejected = (partition, offset)
             return nil
         }
-        records.append(record)
+        returned += 1
         next[partition] = offset + 1
         if offset + 1 >= high[partition, default: 0] { atEnd.insert(partition) }
         return nil
-    }
-}
-
-extension ConsumedRecord {
-    init(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
-        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let timestamp = rd_kafka_message_timestamp(message, &timestampType)
-        self.init(
-            partition: message.pointee.partition,
-            offset: message.pointee.offset,
-            timestampMs: timestamp >= 0 ? timestamp : nil,
-            key: message.pointee.key.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: message.pointee.key_len)) },
-            value: message.pointee.payload.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: message.pointee.len)) },
-            headers: Self.headers(of: message))
-    }
-
-    private static func headers(of message: UnsafeMutablePointer<rd_kafka_message_t>) -> [(String, [UInt8])] {
-        var list: OpaquePointer?
-        guard rd_kafka_message_headers(message, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
-        var headers: [(String, [UInt8])] = []
-        var index = 0
-        var name: UnsafePointer<CChar>?
-        var value: UnsafeRawPointer?
-        var size = 0
-        while rd_kafka_header_get_all(list, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
-            let bytes = value.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
-            headers.append((name.map { String(cString: $0) } ?? "", bytes))
-            index += 1
-        }
-        return headers
     }
 }

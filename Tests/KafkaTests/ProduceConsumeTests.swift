@@ -1,4 +1,4 @@
-import Kafka
+@testable import Kafka
 import Testing
 
 @Suite struct ProduceConsumeTests {
@@ -48,6 +48,20 @@ import Testing
             let last = acknowledged.filter { $0.partition == partition }.map(\.offset).max()
             #expect(result.nextOffsets[partition] == (last.map { $0 + 1 } ?? 0))
         }
+    }
+
+    /// A call of more records than it may keep unacknowledged in librdkafka collects reports while it
+    /// produces: every record still gets its own report and offset, none twice.
+    @Test func aCallLargerThanTheUnacknowledgedWindowReportsEveryRecordOnce() throws {
+        let fixture = try KafkaFixture()
+        try fixture.createTopic("windowed")
+        let count = ProducerSession.maximumUnacknowledged * 2 + 1000
+        let records = (0..<count).map { OutgoingRecord(key: bytes("k\($0 % 97)"), value: bytes("v\($0)")) }
+        let reports = try fixture.producer().send(topic: "windowed", records: records, deadline: deadline(seconds: 60))
+        #expect(reports.map(\.index) == Array(0..<count))
+        let acknowledged = reports.compactMap(\.acknowledgement)
+        #expect(acknowledged.count == count)
+        #expect(Set(acknowledged.map { "\($0.partition)/\($0.offset)" }).count == count)
     }
 
     @Test func explicitPartitionIsProducedToAndReadAlone() throws {

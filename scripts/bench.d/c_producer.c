@@ -3,12 +3,14 @@
  * then for each repeat sends COUNT records of VALUE_BYTES bytes and waits for every delivery
  * report, printing "elapsed_us <n>" per repeat.
  *
- *   c_producer BOOTSTRAP_SERVERS TOPIC COUNT VALUE_BYTES REPEATS [PARTITIONS]
+ *   c_producer BOOTSTRAP_SERVERS TOPIC COUNT VALUE_BYTES REPEATS [PARTITIONS [KEYED]]
  *
- * With PARTITIONS the records go round-robin to partitions 0..PARTITIONS-1 and there is no
- * warm-up record: the bench fills its consume topic that way, evenly, with exactly COUNT
+ * With PARTITIONS above 0 the records go round-robin to partitions 0..PARTITIONS-1 and there is
+ * no warm-up record: the bench fills its consume topic that way, evenly, with exactly COUNT
  * records per repeat (librdkafka's mock cluster drops the oldest records of a partition
- * beyond 5 MB, which the default partitioner's uneven batches can reach).
+ * beyond 5 MB, which the default partitioner's uneven batches can reach). With KEYED 1 record i
+ * carries the key "key-%08d" (as the bench's produce events do: keyed records are partitioned by
+ * their key's hash and batch differently from keyless ones).
  */
 #include <librdkafka/rdkafka.h>
 #include <stdio.h>
@@ -33,12 +35,16 @@ static int set(rd_kafka_conf_t *conf, const char *name, const char *value) {
 
 /* Sends `count` records and waits (at most 120 s) for all reports; returns 0 when all were delivered. */
 static int send_batch(rd_kafka_t *rk, rd_kafka_topic_t *topic, long count, const char *value, size_t size,
-                      int partitions) {
+                      int partitions, int keyed) {
+    char key[32];
+    size_t key_size = 0;
     delivered = failed = 0;
     long long give_up = now_us() + 120LL * 1000000LL;
     for (long i = 0; i < count;) {
         int32_t partition = partitions > 0 ? (int32_t)(i % partitions) : RD_KAFKA_PARTITION_UA;
-        if (rd_kafka_produce(topic, partition, RD_KAFKA_MSG_F_COPY, (void *)value, size, NULL, 0, NULL) == 0) {
+        if (keyed) key_size = (size_t)snprintf(key, sizeof key, "key-%08ld", i);
+        if (rd_kafka_produce(topic, partition, RD_KAFKA_MSG_F_COPY, (void *)value, size, keyed ? key : NULL, key_size,
+                             NULL) == 0) {
             i++;
         } else if (rd_kafka_last_error() == RD_KAFKA_RESP_ERR__QUEUE_FULL && now_us() < give_up) {
             rd_kafka_poll(rk, 100);
@@ -52,15 +58,15 @@ static int send_batch(rd_kafka_t *rk, rd_kafka_topic_t *topic, long count, const
 }
 
 int main(int argc, char **argv) {
-    if (argc != 6 && argc != 7) {
-        fprintf(stderr, "usage: c_producer BOOTSTRAP_SERVERS TOPIC COUNT VALUE_BYTES REPEATS [PARTITIONS]\n");
+    if (argc < 6 || argc > 8) {
+        fprintf(stderr, "usage: c_producer BOOTSTRAP_SERVERS TOPIC COUNT VALUE_BYTES REPEATS [PARTITIONS [KEYED]]\n");
         return 2;
     }
     long count = atol(argv[3]), repeats = atol(argv[5]);
     size_t size = (size_t)atol(argv[4]);
-    int partitions = argc == 7 ? atoi(argv[6]) : 0;
-    if (count < 1 || repeats < 1 || repeats > 100 || size < 1 || size > 1000000) {
-        fprintf(stderr, "c_producer: COUNT, VALUE_BYTES and REPEATS (1-100) must be positive\n");
+    int partitions = argc >= 7 ? atoi(argv[6]) : 0, keyed = argc == 8 && atoi(argv[7]) == 1;
+    if (count < 1 || repeats < 1 || repeats > 1000 || size < 1 || size > 1000000) {
+        fprintf(stderr, "c_producer: COUNT, VALUE_BYTES and REPEATS (1-1000) must be positive\n");
         return 2;
     }
     char *value = malloc(size);
@@ -78,13 +84,13 @@ int main(int argc, char **argv) {
     }
     rd_kafka_topic_t *topic = rd_kafka_topic_new(rk, argv[2], NULL);
     int status = 0;
-    if (partitions == 0 && send_batch(rk, topic, 1, value, size, 0) != 0) {
+    if (partitions == 0 && send_batch(rk, topic, 1, value, size, 0, keyed) != 0) {
         fprintf(stderr, "c_producer: warm-up record not delivered\n");
         status = 1;
     }
     for (long r = 0; r < repeats && status == 0; r++) {
         long long start = now_us();
-        if (send_batch(rk, topic, count, value, size, partitions) != 0) {
+        if (send_batch(rk, topic, count, value, size, partitions, keyed) != 0) {
             fprintf(stderr, "c_producer: %ld delivered, %ld failed of %ld\n", delivered, failed, count);
             status = 1;
             break;

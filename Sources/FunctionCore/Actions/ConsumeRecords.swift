@@ -10,24 +10,24 @@ package enum ConsumeRecords {
         /// Key and value bytes of the records taken.
         package private(set) var recordBytes = 0
 
-        package mutating func add(_ record: ConsumedRecord) {
+        package mutating func add(_ record: ConsumedRecordView) {
             count += 1
             recordBytes += (record.key?.count ?? 0) + (record.value?.count ?? 0)
         }
     }
 
-    /// Reads until `deadline`; `accept` returns false for a record that is not taken (it ends the read
+    /// Reads until `deadline`, handing each record in place (valid only during `accept`); `accept` returns false for a record that is not taken (it ends the read
     /// and is neither returned nor committed).
     package static func consume(
         _ options: ConsumeOptions, clients: any KafkaAccess, deadline: ContinuousClock.Instant,
-        accept: (ConsumedRecord) -> Bool
+        accept: (ConsumedRecordView) -> Bool
     ) throws(FunctionError) -> ConsumeResult {
         let request = ConsumeRequest(
             topic: options.topic, partition: options.partition, start: options.start,
             groupID: options.groupID, maxRecords: options.maxRecords, deadline: deadline)
         let consumer = try clients.consumer()
         do {
-            return try consumer.consume(request, accept: accept)
+            return try consumer.consumeInPlace(request, accept: accept)
         } catch where error.isUnknownTopic {
             throw FunctionError(.topicNotFound, "Topic '\(options.topic)' does not exist")
         } catch where error.isUnknownPartition {

@@ -55,6 +55,7 @@ package enum ProduceAction {
             recordCount = count
             deliveredBytes = reports.count(where: \.isAcknowledged) * valueBytes
         }
+        MemoryRelease.afterSend(recordCount: recordCount)
         if case .leftToBrokerAutoCreation = topicOutcome, reports.contains(where: \.isAcknowledged) {
             clients.rememberTopic(request.topic)
         }

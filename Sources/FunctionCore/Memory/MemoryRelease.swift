@@ -16,6 +16,18 @@ package enum MemoryRelease {
         cmalloc_set_mmap_threshold(mmapThresholdBytes)
     }
 
+    /// Sends of at least this many records hand librdkafka's freed copies back before the answer.
+    package static let largeSendRecords = 10_000
+
+    /// After a large send: librdkafka's copies of the records, freed as they were acknowledged, are
+    /// small blocks that stay resident in the heap; the answer (its own mapping) would otherwise
+    /// come on top of them, and a 50,000-record event's peak with it.
+    package static func afterSend(recordCount: Int) {
+        if recordCount >= largeSendRecords {
+            cmalloc_trim()
+        }
+    }
+
     package static func afterInvocation(eventBytes: Int, answerBytes: Int) {
         if max(eventBytes, answerBytes) >= largeInvocationBytes {
             cmalloc_trim()

@@ -60,7 +60,9 @@ private struct RecordReader {
     package var key: Span?
     package var encoding: String?
     package var partition: Int32?
-    package var seen: [String] = []
+    /// Members already read: the five known names as bits (no allocation per record), others listed.
+    package var seenKnown: UInt8 = 0
+    package var seenOthers: [String] = []
     package var duplicate: String?
     package var unknown: String?
     package var encodingProblem: String?
@@ -105,12 +107,20 @@ private struct RecordReader {
     private mutating func member(
         _ name: String, _ scanner: inout JSONScanner, depth: Int, records: inout SuppliedRecords
     ) throws(JSONParser.Error) {
-        if seen.contains(name) {
+        let knownBit: UInt8 = switch name {
+        case "value": 1
+        case "key": 2
+        case "encoding": 4
+        case "partition": 8
+        case "headers": 16
+        default: 0
+        }
+        if knownBit != 0 ? seenKnown & knownBit != 0 : seenOthers.contains(name) {
             duplicate = duplicate ?? name
             try scanner.skipValue(depth: depth)
             return
         }
-        seen.append(name)
+        if knownBit != 0 { seenKnown |= knownBit } else { seenOthers.append(name) }
         let isNull = scanner.current == UInt8(ascii: "n")
         switch name {
         case "value":
@@ -302,7 +312,8 @@ private struct RecordReader {
         if let duplicate {
             throw .invalidEvent("Field '\(field(duplicate.truncatedForMessage))' appears more than once")
         }
-        let valuePath = field("value")
+        // Built only for an error message: an interpolated string per record cost more than decoding it.
+        var valuePath: String { field("value") }
         if case .absent = value {
             throw .invalidEvent("Field '\(valuePath)' is required (use null for a tombstone)")
         }

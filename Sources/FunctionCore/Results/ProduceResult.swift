@@ -23,15 +23,11 @@ package enum ProduceResult {
             writer.write(partitionRanges(outcome.reports))
         } else {
             writer.appendASCII(",\"records\":[")
+            var entry = PositionEntry()
             for (position, report) in outcome.reports.enumerated() {
                 guard let acknowledgement = report.acknowledgement else { continue }
-                writer.appendASCII(position == 0 ? "{\"index\":" : ",{\"index\":")
-                writer.writeInteger(report.index)
-                writer.appendASCII(",\"partition\":")
-                writer.writeInteger(acknowledgement.partition)
-                writer.appendASCII(",\"offset\":")
-                writer.writeInteger(acknowledgement.offset)
-                writer.appendASCII("}")
+                entry.write(first: position == 0, index: report.index, partition: acknowledgement.partition,
+                            offset: acknowledgement.offset, to: &writer)
             }
             writer.appendASCII("]")
         }
@@ -109,6 +105,53 @@ package enum ProduceResult {
                 ("last_offset", .integer(range.last)),
             ])
         })
+    }
+}
+
+/// `{"index":I,"partition":P,"offset":O}` (comma first unless `first`), formatted in a buffer on the
+/// stack and appended once: the answer to a large event has one per record.
+private struct PositionEntry {
+    mutating func write(first: Bool, index: Int, partition: Int32, offset: Int64, to writer: inout JSONWriter) {
+        // 96 bytes: a comma, the labels (35 bytes), the braces and three integers of at most 20 digits.
+        var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &storage) { buffer in
+            var end = 0
+            func put(_ text: StaticString) {
+                let count = text.utf8CodeUnitCount
+                UnsafeMutableRawBufferPointer(rebasing: buffer[end..<(end + count)])
+                    .copyMemory(from: UnsafeRawBufferPointer(start: text.utf8Start, count: count))
+                end += count
+            }
+            func put(_ value: Int64) {
+                if value < 0 {
+                    buffer[end] = UInt8(ascii: "-")
+                    end += 1
+                }
+                var magnitude = value.magnitude
+                var digits = 0
+                var scan = magnitude
+                repeat {
+                    digits += 1
+                    scan /= 10
+                } while scan > 0
+                var at = end + digits
+                repeat {
+                    at -= 1
+                    buffer[at] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                    magnitude /= 10
+                } while magnitude > 0
+                end += digits
+            }
+            put(first ? "{\"index\":" : ",{\"index\":")
+            put(Int64(index))
+            put(",\"partition\":")
+            put(Int64(partition))
+            put(",\"offset\":")
+            put(offset)
+            put("}")
+            writer.writeRaw(UnsafeRawBufferPointer(rebasing: buffer[0..<end]))
+        }
     }
 }
 

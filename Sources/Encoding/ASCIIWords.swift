@@ -1,0 +1,49 @@
+/// Eight bytes at a time over text that is mostly plain ASCII (JSON strings, record values): the
+/// word-wide tests let scanning, UTF-8 validation and escaping skip whole words that need nothing,
+/// and leave the rest to the byte-by-byte rules.
+public enum ASCIIWords {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// The index of the first eight-byte word from `start` holding a byte that is not printable ASCII
+    /// (below 0x20, 0x7F or 0x80 and above) or is `"` or `\`; whole words only, so up to seven plain
+    /// bytes before that word, and the bytes after the last whole word, are left to the caller.
+    @inline(__always)
+    public static func plainPrefixEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        var index = start
+        let count = bytes.count
+        while index + 8 <= count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            if hasLessThan(word, 0x20) | hasByte(word, 0x22) | hasByte(word, 0x5C) | hasByte(word, 0x7F) | word & highs != 0 {
+                break
+            }
+            index += 8
+        }
+        return index
+    }
+
+    /// Like `plainPrefixEnd`, but stops only at a byte of 0x80 or above.
+    @inline(__always)
+    public static func asciiPrefixEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        var index = start
+        let count = bytes.count
+        while index + 8 <= count, UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & highs == 0 {
+            index += 8
+        }
+        return index
+    }
+
+    /// Nonzero when some byte of `word` is below `limit` (at most 0x80); exact as a yes/no test.
+    @inline(__always)
+    private static func hasLessThan(_ word: UInt64, _ limit: UInt64) -> UInt64 {
+        (word &- ones &* limit) & ~word & highs
+    }
+
+    /// Nonzero when some byte of `word` equals `byte`.
+    @inline(__always)
+    private static func hasByte(_ word: UInt64, _ byte: UInt64) -> UInt64 {
+        hasLessThan(word ^ (ones &* byte), 1)
+    }
+}
