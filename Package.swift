@@ -47,22 +47,24 @@ let package = Package(
             "CRdKafka", "CRdKafkaShim", "Encoding",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Topic metadata, topic creation, partition offsets and cluster metadata over the same native client.
+        .target(name: "KafkaAdminClient", dependencies: ["CRdKafka", "Encoding", "Kafka", .product(name: "Logging", package: "swift-log")]),
         // MSK IAM tokens; implements Kafka's token-provider protocol.
         .target(name: "MSKIAMAuth", dependencies: ["AWSSigV4", "Encoding", "Kafka"]),
         .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4", "AWSCredentials", "Encoding"]),
 
         // The function: a core of actions, one target per way in, and the composition.
         .target(name: "FunctionCore", dependencies: [
-            "JSON", "Encoding", "Kafka", "LambdaRuntime", "PostgresSink", "MSKIAMAuth", "AWSCredentials", "CMallocShim",
+            "JSON", "Encoding", "Kafka", "KafkaAdminClient", "LambdaRuntime", "PostgresSink", "MSKIAMAuth", "AWSCredentials", "CMallocShim",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "DirectFrontEnd", dependencies: ["FunctionCore", "JSON", "Kafka", "LambdaRuntime"]),
         .target(name: "APIGatewayFrontEnd", dependencies: [
-            "FunctionCore", "JSON", "Encoding", "Kafka", "LambdaRuntime", "PostgresSink",
+            "FunctionCore", "JSON", "Encoding", "Kafka", "KafkaAdminClient", "LambdaRuntime", "PostgresSink",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "WebSocketFrontEnd", dependencies: [
-            "FunctionCore", "JSON", "Encoding", "Kafka", "PubSubWire",
+            "FunctionCore", "JSON", "Encoding", "Kafka", "KafkaAdminClient", "PubSubWire",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "EventSourceFrontEnd", dependencies: ["FunctionCore", "JSON", "Encoding", "PostgresSink"]),
@@ -102,10 +104,10 @@ let package = Package(
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "Encoding", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AWSCredentialsTests", dependencies: ["AWSCredentials", "TestSupport"]),
         .testTarget(name: "MSKIAMAuthTests", dependencies: ["MSKIAMAuth", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "MSKIAMAuth", "AWSCredentials", "TestSupport"]),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "KafkaAdminClient", "MSKIAMAuth", "AWSCredentials", "TestSupport"]),
         .testTarget(name: "KafkaFunctionTests", dependencies: [
             "KafkaFunction", "FunctionCore", "DirectFrontEnd", "APIGatewayFrontEnd", "WebSocketFrontEnd", "EventSourceFrontEnd",
-            "Encoding", "JSON", "Kafka", "LambdaRuntime", "MSKIAMAuth", "PostgresSink", "PubSubWire",
+            "Encoding", "JSON", "Kafka", "KafkaAdminClient", "LambdaRuntime", "MSKIAMAuth", "PostgresSink", "PubSubWire",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "AWSSigV4", "AWSCredentials", "TestSupport"], resources: [.copy("Fixtures")]),

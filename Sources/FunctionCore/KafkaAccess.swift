@@ -1,4 +1,5 @@
 import Kafka
+import KafkaAdminClient
 
 /// What the actions and front-ends use of Kafka: a producer, consumer sessions, the admin client
 /// and the cache of topics known to exist. `KafkaClients` is the real one; a test can hand the

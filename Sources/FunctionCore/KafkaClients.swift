@@ -1,5 +1,6 @@
 import JSON
 import Kafka
+import KafkaAdminClient
 import Logging
 import Synchronization
 

@@ -1,6 +1,6 @@
 extension ContinuousClock.Instant {
     /// Milliseconds from now until this instant, clamped to `0...maximum` (librdkafka takes `int` timeouts).
-    func remainingMilliseconds(maximum: Int32 = Int32.max) -> Int32 {
+    package func remainingMilliseconds(maximum: Int32 = Int32.max) -> Int32 {
         let remaining = self - ContinuousClock.now
         guard remaining > .zero else { return 0 }
         let (seconds, attoseconds) = remaining.components
@@ -8,5 +8,5 @@ extension ContinuousClock.Instant {
         return Int32(clamping: min(milliseconds, Int64(maximum)))
     }
 
-    var hasPassed: Bool { self <= ContinuousClock.now }
+    package var hasPassed: Bool { self <= ContinuousClock.now }
 }

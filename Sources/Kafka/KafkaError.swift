@@ -47,7 +47,7 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(name): \(message)" }
 
-    init(code: rd_kafka_resp_err_t, message: String? = nil, isRetriable: Bool? = nil, isFatal: Bool = false) {
+    package init(code: rd_kafka_resp_err_t, message: String? = nil, isRetriable: Bool? = nil, isFatal: Bool = false) {
         self.code = code.rawValue
         self.name = String(cString: rd_kafka_err2name(code))
         self.message = message ?? String(cString: rd_kafka_err2str(code))
@@ -56,7 +56,7 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Takes ownership of `error` and destroys it.
-    init(consuming error: OpaquePointer) {
+    package init(consuming error: OpaquePointer) {
         defer { rd_kafka_error_destroy(error) }
         self.init(
             code: rd_kafka_error_code(error),
@@ -66,7 +66,7 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         )
     }
 
-    static func timedOut(_ message: String) -> KafkaError {
+    package static func timedOut(_ message: String) -> KafkaError {
         KafkaError(code: RD_KAFKA_RESP_ERR__TIMED_OUT, message: message, isRetriable: true)
     }
 

@@ -32,7 +32,7 @@ extension NativeClient {
     /// `allow.auto.create.topics=false` so brokers honouring Metadata v4+ do not create it.
     ///
     /// - Parameter inspect: sees the whole answer (brokers, controller) before it is freed.
-    func metadata(
+    package func metadata(
         topic: String?, deadline: ContinuousClock.Instant, inspect: (UnsafePointer<rd_kafka_metadata>) -> Void = { _ in }
     ) throws(KafkaError) -> [TopicMetadata] {
         var topicHandle: OpaquePointer?
@@ -77,7 +77,7 @@ extension NativeClient {
     /// per leader) rather than `rd_kafka_query_watermark_offsets`, whose wait for the answer does not
     /// end at its timeout: a leader that is slow or just back from an outage kept the call past
     /// the invocation's deadline.
-    func watermarks(topic: String, partitions: [Int32], deadline: ContinuousClock.Instant) throws(KafkaError) -> [PartitionOffsets] {
+    package func watermarks(topic: String, partitions: [Int32], deadline: ContinuousClock.Instant) throws(KafkaError) -> [PartitionOffsets] {
         guard !partitions.isEmpty else { return [] }
         let earliest = try listOffsets(topic: topic, partitions: partitions, timestamp: Int64(RD_KAFKA_OFFSET_BEGINNING), deadline: deadline)
         let latest = try listOffsets(topic: topic, partitions: partitions, timestamp: Int64(RD_KAFKA_OFFSET_END), deadline: deadline)
@@ -94,7 +94,7 @@ extension NativeClient {
     /// The offset ListOffsets gives for `timestamp` (-2 earliest, -1 latest, else the first record
     /// at or after that time in ms) of each partition; a partition whose leader did not answer by
     /// `deadline`, or with no record that recent, is missing.
-    func listOffsets(
+    package func listOffsets(
         topic: String, partitions: [Int32], timestamp: Int64, deadline: ContinuousClock.Instant
     ) throws(KafkaError) -> [Int32: Int64] {
         let list = TopicPartitionList(topic: topic, offsets: Dictionary(uniqueKeysWithValues: partitions.map { ($0, timestamp) }))

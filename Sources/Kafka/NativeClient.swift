@@ -3,11 +3,11 @@ import Encoding
 import Logging
 
 /// Sole owner of one `rd_kafka_t` and of the context its callbacks reach through the handle's opaque.
-final class NativeClient {
-    let handle: OpaquePointer
+package final class NativeClient {
+    package let handle: OpaquePointer
     private let context: ClientContext
 
-    init(type: rd_kafka_type_t, configuration: NativeConfiguration, logger: Logger) throws(KafkaError) {
+    package init(type: rd_kafka_type_t, configuration: NativeConfiguration, logger: Logger) throws(KafkaError) {
         guard let conf = configuration.pointer else {
             throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "configuration already used")
         }
@@ -45,7 +45,7 @@ final class NativeClient {
     /// `error` with the reason the brokers could not be reached, when a request failed for lack of a
     /// usable broker: librdkafka reports TLS and SASL failures only in its log, and the request then
     /// just times out. An authentication failure becomes `_AUTHENTICATION`, a TLS failure `_SSL`.
-    func explainingConnectionFailure(_ error: KafkaError) -> KafkaError {
+    package func explainingConnectionFailure(_ error: KafkaError) -> KafkaError {
         let unreachable = error.isTimeout || error.code == RD_KAFKA_RESP_ERR__TRANSPORT.rawValue
             || error.code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN.rawValue
         guard unreachable, let failure = context.logSink.lastBrokerFailure else { return error }
@@ -61,7 +61,7 @@ final class NativeClient {
     }
 
     /// A request succeeded: an earlier connection failure no longer explains anything.
-    func forgetConnectionFailure() {
+    package func forgetConnectionFailure() {
         context.logSink.lastBrokerFailure = nil
     }
 

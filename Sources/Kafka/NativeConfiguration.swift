@@ -1,14 +1,14 @@
 import CRdKafka
 
 /// What a librdkafka handle is for; decides the settings the wrapper's semantics depend on.
-enum ClientRole: Sendable {
+package enum ClientRole: Sendable {
     case producer
     case consumer(groupID: String?)
     case admin
 }
 
 /// Sole owner of an `rd_kafka_conf_t` until `rd_kafka_new` takes it over.
-final class NativeConfiguration {
+package final class NativeConfiguration {
     private(set) var pointer: OpaquePointer?
     /// Set for OAUTHBEARER (MSK IAM): `NativeClient` installs the OAUTHBEARER token refresh callback that uses it.
     var tokenProvider: (any OAuthBearerTokenProvider)?
@@ -70,7 +70,7 @@ extension KafkaConfiguration {
     static let iamReconnectBackoffMaxMs = "10000"
 
     /// The one place a `KafkaConfiguration` becomes librdkafka settings (authentication extends this).
-    func makeNativeConfiguration(role: ClientRole) throws(KafkaError) -> NativeConfiguration {
+    package func makeNativeConfiguration(role: ClientRole) throws(KafkaError) -> NativeConfiguration {
         let native = NativeConfiguration()
         try native.setOrThrow("bootstrap.servers", bootstrapServers)
         try native.setOrThrow("client.id", "swift-lambda-kafka")

@@ -2,6 +2,7 @@ import Encoding
 import FunctionCore
 import JSON
 import Kafka
+import KafkaAdminClient
 import PubSubWire
 
 /// APISIX's binary frames: a MESSAGE event with `isBase64Encoded: true` carries a `PubSubReq`;

@@ -2,6 +2,7 @@ import Encoding
 import FunctionCore
 import JSON
 import Kafka
+import KafkaAdminClient
 
 /// One client command of APISIX's Kafka pub/sub protocol (`PubSubReq` in APISIX's
 /// `pubsub.proto`), in protobuf's JSON form:

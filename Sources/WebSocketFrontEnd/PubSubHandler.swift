@@ -2,6 +2,7 @@ import Encoding
 import FunctionCore
 import JSON
 import Kafka
+import KafkaAdminClient
 
 /// Answers API Gateway WebSocket events: `$connect` and `$disconnect` with 200, and each message
 /// with one `PubSubResp` (APISIX's pub/sub protocol) as the route response: in protobuf's JSON

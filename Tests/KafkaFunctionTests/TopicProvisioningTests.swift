@@ -1,5 +1,6 @@
 import FunctionCore
 import Kafka
+import KafkaAdminClient
 import Testing
 
 /// `TopicProvisioner` in-process against `FakeKafka`: one lookup answers whether the topic exists and

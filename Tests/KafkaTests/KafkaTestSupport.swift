@@ -1,4 +1,5 @@
 import Kafka
+import KafkaAdminClient
 import Logging
 import TestSupport
 

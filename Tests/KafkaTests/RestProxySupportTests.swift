@@ -1,4 +1,5 @@
 import Kafka
+import KafkaAdminClient
 import Testing
 
 /// What the REST proxy's consumer instances need of the wrapper: reading given partitions from

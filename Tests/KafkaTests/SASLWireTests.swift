@@ -1,6 +1,7 @@
 import AWSCredentials
 import Foundation
 import Kafka
+import KafkaAdminClient
 import MSKIAMAuth
 import Logging
 import TestSupport

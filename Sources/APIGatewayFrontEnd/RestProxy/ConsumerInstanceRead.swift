@@ -2,6 +2,7 @@ import Encoding
 import FunctionCore
 import JSON
 import Kafka
+import KafkaAdminClient
 
 /// `GET /consumers/{group}/instances/{instance}/records`: the next records of the instance's
 /// subscription or assignment, from where its last read stopped.

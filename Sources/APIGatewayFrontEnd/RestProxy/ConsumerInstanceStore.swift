@@ -1,6 +1,7 @@
 import FunctionCore
 import JSON
 import Kafka
+import KafkaAdminClient
 import LambdaRuntime
 import Logging
 import Synchronization

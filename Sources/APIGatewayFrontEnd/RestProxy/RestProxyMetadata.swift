@@ -1,6 +1,7 @@
 import FunctionCore
 import JSON
 import Kafka
+import KafkaAdminClient
 
 /// The REST proxy v2's read-only cluster routes: one topic, its partitions, a partition's offsets, the brokers.
 enum RestProxyMetadata {

@@ -2,6 +2,7 @@ import Encoding
 import FunctionCore
 import JSON
 import Kafka
+import KafkaAdminClient
 import Logging
 
 /// `POST /topics/{topic}` and `POST /topics/{topic}/partitions/{partition}` in the REST proxy's

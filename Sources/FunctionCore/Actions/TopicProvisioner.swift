@@ -1,5 +1,6 @@
 import JSON
 import Kafka
+import KafkaAdminClient
 
 /// Makes sure a topic exists before records are sent to it.
 package enum TopicProvisioner {

@@ -3,6 +3,7 @@ import FunctionCore
 import Synchronization
 
 @testable import Kafka
+@testable import KafkaAdminClient
 
 /// An in-memory Kafka behind the `KafkaAccess` seam: topics of partitions of records, committed
 /// group offsets, a log of the calls made, and the failures a test asks for.

@@ -1,4 +1,5 @@
 import CRdKafka
+import Kafka
 import Encoding
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import CRdKafka
+import Kafka
 import Encoding
 
 /// One partition as the cluster's metadata describes it.

@@ -1,4 +1,5 @@
 import CRdKafka
+import Kafka
 
 /// Which offset of one partition a client asks for (Kafka's ListOffsets).
 public enum OffsetQuery: Sendable, Equatable {
