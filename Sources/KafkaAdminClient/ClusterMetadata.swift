@@ -65,26 +65,18 @@ extension NativeClient {
             throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "invalid topic name '\(topic)'")
         }
         defer { rd_kafka_ConfigResource_destroy(resource) }
-        guard let options = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS) else {
-            throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL, message: "librdkafka returned no admin options")
-        }
-        defer { rd_kafka_AdminOptions_destroy(options) }
-        var reason = CString.errorBuffer()
-        _ = rd_kafka_AdminOptions_set_request_timeout(options, max(deadline.remainingMilliseconds(), 1), &reason, reason.count)
-        guard let queue = rd_kafka_queue_new(handle) else {
-            throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL, message: "librdkafka returned no queue")
-        }
-        defer { rd_kafka_queue_destroy(queue) }
-        var resources: [OpaquePointer?] = [resource]
-        rd_kafka_DescribeConfigs(handle, &resources, 1, options, queue)
-        guard let event = rd_kafka_queue_poll(queue, max(deadline.remainingMilliseconds(), 1)) else {
-            throw KafkaError.timedOut("no DescribeConfigs answer for '\(topic)' before the deadline")
-        }
-        defer { rd_kafka_event_destroy(event) }
-        let code = rd_kafka_event_error(event)
-        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError(code: code, message: "describing topic '\(topic)': \(rd_kafka_event_error_string(event).map { String(cString: $0) } ?? "")")
-        }
+        return try adminRequest(
+            RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, timeoutMessage: "no DescribeConfigs answer for '\(topic)' before the deadline",
+            failurePrefix: "describing topic '\(topic)'", deadline: deadline,
+            send: { options, queue in
+                var resources: [OpaquePointer?] = [resource]
+                rd_kafka_DescribeConfigs(handle, &resources, 1, options, queue)
+            },
+            read: { (event) throws(KafkaError) in try Self.describedConfigs(in: event, topic: topic) })
+    }
+
+    /// The topic's configuration entries from a DescribeConfigs result, sensitive ones left out.
+    private static func describedConfigs(in event: OpaquePointer, topic: String) throws(KafkaError) -> [(name: String, value: String?)] {
         guard let result = rd_kafka_event_DescribeConfigs_result(event) else {
             throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL, message: "unexpected answer to DescribeConfigs")
         }

@@ -59,30 +59,18 @@ extension NativeClient {
                 throw KafkaError(code: code, message: "cannot set \(configName) on new topic '\(name)'")
             }
         }
-        guard let options = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_CREATETOPICS) else {
-            throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL, message: "librdkafka returned no admin options")
-        }
-        defer { rd_kafka_AdminOptions_destroy(options) }
-        let timeoutMs = max(deadline.remainingMilliseconds(), 1)
-        _ = rd_kafka_AdminOptions_set_request_timeout(options, timeoutMs, &reason, reason.count)
-        // Ask the controller to wait for the creation to complete, within the same bound.
-        _ = rd_kafka_AdminOptions_set_operation_timeout(options, timeoutMs, &reason, reason.count)
-        guard let queue = rd_kafka_queue_new(handle) else {
-            throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL, message: "librdkafka returned no queue")
-        }
-        defer { rd_kafka_queue_destroy(queue) }
+        return try adminRequest(
+            RD_KAFKA_ADMIN_OP_CREATETOPICS, timeoutMessage: "no CreateTopics answer for '\(name)' before the deadline",
+            failurePrefix: "creating topic '\(name)'", deadline: deadline, waitsForOperation: true,
+            send: { options, queue in
+                var topics: [OpaquePointer?] = [newTopic]
+                rd_kafka_CreateTopics(handle, &topics, 1, options, queue)
+            },
+            read: { (event) throws(KafkaError) in try Self.createTopicOutcome(in: event, name: name) })
+    }
 
-        var topics: [OpaquePointer?] = [newTopic]
-        rd_kafka_CreateTopics(handle, &topics, 1, options, queue)
-        // librdkafka answers by the request timeout, which ends at the deadline: wait no longer.
-        guard let event = rd_kafka_queue_poll(queue, max(deadline.remainingMilliseconds(), 1)) else {
-            throw KafkaError.timedOut("no CreateTopics answer for '\(name)' before the deadline")
-        }
-        defer { rd_kafka_event_destroy(event) }
-        let code = rd_kafka_event_error(event)
-        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError(code: code, message: "creating topic '\(name)': \(rd_kafka_event_error_string(event).map { String(cString: $0) } ?? "")")
-        }
+    /// The one topic's outcome from a CreateTopics result.
+    private static func createTopicOutcome(in event: OpaquePointer, name: String) throws(KafkaError) -> CreateTopicOutcome {
         guard let result = rd_kafka_event_CreateTopics_result(event) else {
             throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL, message: "unexpected answer to CreateTopics")
         }
