@@ -14,7 +14,7 @@ final class ManualClock: AWSClock {
 }
 
 /// Each test gets its own directory for credentials and config files, removed when the test ends.
-@Suite final class CredentialChainTests {
+@Suite(.offCooperativePool) final class CredentialChainTests {
     private let directory: URL
 
     init() throws {

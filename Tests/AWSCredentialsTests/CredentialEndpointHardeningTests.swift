@@ -5,7 +5,7 @@ import Testing
 
 /// The container endpoint and STS are reached over the network with what the environment says:
 /// the host must be one botocore would accept, the token a legal header value, the answer small.
-@Suite struct CredentialEndpointHardeningTests {
+@Suite(.offCooperativePool) struct CredentialEndpointHardeningTests {
     static let credentialsJSON = """
         {"AccessKeyId":"ASIACONTAINER","SecretAccessKey":"containersecret","Token":"containertoken","Expiration":"2030-01-01T00:00:00Z"}
         """

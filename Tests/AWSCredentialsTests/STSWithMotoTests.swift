@@ -6,7 +6,7 @@ import Testing
 
 /// AssumeRole and AssumeRoleWithWebIdentity against moto's STS (one server per test, stopped when it ends).
 /// Outside CI a missing `moto_server` skips the suite; under `CI=true` it fails (install-deps --test installs it).
-@Suite(.enabled(if: MotoServer.executablePath() != nil || ContinuousIntegration.isActive,
+@Suite(.offCooperativePool, .enabled(if: MotoServer.executablePath() != nil || ContinuousIntegration.isActive,
                 "moto_server not found on PATH (pip install 'moto[server]')"))
 final class STSWithMotoTests {
     private let server: MotoServer

@@ -5,7 +5,7 @@ import Testing
 
 /// `GetSecretValue` (JSON 1.1, SigV4-signed) against moto's Secrets Manager, one server per test.
 /// Outside CI a missing `moto_server` skips the suite; under `CI=true` it fails.
-@Suite(.enabled(if: MotoServer.executablePath() != nil || ContinuousIntegration.isActive,
+@Suite(.offCooperativePool, .enabled(if: MotoServer.executablePath() != nil || ContinuousIntegration.isActive,
                 "moto_server not found on PATH (pip install 'moto[server]')"))
 final class SecretsManagerWithMotoTests {
     private let server: MotoServer

@@ -2,7 +2,7 @@ import CurlHTTP
 import TestSupport
 import Testing
 
-@Suite struct CurlHTTPClientTests {
+@Suite(.offCooperativePool) struct CurlHTTPClientTests {
     @Test func sendsTheRequestAndParsesStatusHeadersAndBody() throws {
         let responder = try TinyHTTPResponder(status: 202, body: #"{"ok":true}"#)
         let client = try CurlHTTPClient(options: .init(bypassProxy: true))

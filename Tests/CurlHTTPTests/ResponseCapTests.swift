@@ -2,7 +2,7 @@ import CurlHTTP
 import TestSupport
 import Testing
 
-@Suite struct ResponseCapTests {
+@Suite(.offCooperativePool) struct ResponseCapTests {
     @Test(arguments: [true, false])
     func aBodyLargerThanTheCapIsRefused(declaresLength: Bool) throws {
         let responder = try TinyHTTPResponder(body: String(repeating: "x", count: 64 * 1024), declaresLength: declaresLength)

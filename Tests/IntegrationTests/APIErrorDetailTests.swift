@@ -4,7 +4,7 @@ import Testing
 
 /// An API caller whose request fails on the server side learns the status, not the function's
 /// role, account, files or brokers; the function's log keeps the details.
-@Suite(.serialized) struct APIErrorDetailTests {
+@Suite(.offCooperativePool, .serialized) struct APIErrorDetailTests {
     /// A broker that refuses, an STS that names the role, a web-identity token file: every
     /// Kafka call fails on the server side with detail the caller must not see.
     struct FailingCredentials {

@@ -4,7 +4,7 @@ import Testing
 
 /// API Gateway proxy events (payload 1.0 and 2.0, built from the samples in Events/) through the
 /// real bootstrap: routes answer HTTP statuses, and a client mistake is a 4xx, never a function error.
-@Suite(.serialized, .kafkaEndToEnd) struct APIGatewayEndToEndTests {
+@Suite(.offCooperativePool, .serialized, .kafkaEndToEnd) struct APIGatewayEndToEndTests {
     /// The proxy-integration answer the function returned.
     struct HTTPAnswer {
         var status: Int

@@ -7,7 +7,7 @@ import Testing
 /// to a local cluster. Each must be answered with a structured error, and the same process must
 /// still serve a valid produce and consume afterwards. Slow (half a minute alone); the default run
 /// checks every event's answer in-process (`BadEventDecodingTests`).
-@Suite(.serialized, .tags(.slow), .onlyInSlowStep) struct BadEventCorpusTests {
+@Suite(.offCooperativePool, .serialized, .tags(.slow), .onlyInSlowStep) struct BadEventCorpusTests {
     /// Error messages name the problem; they must not echo unbounded input back.
     static let maximumMessageBytes = 2048
 

@@ -4,7 +4,7 @@ import Testing
 
 /// The independent broker as the end-to-end suites start it: a port of its own, ready when it
 /// accepts connections, gone (process, port and data) after SIGTERM.
-@Suite struct BrokerEngineTests {
+@Suite(.offCooperativePool) struct BrokerEngineTests {
     @Test func theIndependentBrokerStartsReadyAndStopsOnSIGTERM() throws {
         let broker = try IndependentBroker()
         let port = try #require(broker.bootstrapServers.split(separator: ":").last.flatMap { UInt16($0) })

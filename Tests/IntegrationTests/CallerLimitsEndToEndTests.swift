@@ -5,7 +5,7 @@ import Testing
 /// Least privilege for callers, through the real bootstrap against a listener that records every
 /// CreateTopics request: API callers never create topics, direct events ask for a bounded number
 /// of partitions, and topic creation can be switched off.
-@Suite(.serialized) struct CallerLimitsEndToEndTests {
+@Suite(.offCooperativePool, .serialized) struct CallerLimitsEndToEndTests {
     private func emulator(_ listener: KafkaProtocolTestListener, _ environment: [String: String] = [:]) throws -> EmulatorHarness {
         try EmulatorHarness(
             environment: environment.merging(["KAFKA_ENDPOINT": listener.bootstrapServer]) { current, _ in current },

@@ -4,7 +4,7 @@ import Testing
 
 /// `AWS_LAMBDA_MAX_CONCURRENCY` through the real emulator and bootstrap: several invocations in
 /// flight on one process, each with its own request id, deadline, logs and answer.
-@Suite(.serialized) struct ConcurrentInvocationTests {
+@Suite(.offCooperativePool, .serialized) struct ConcurrentInvocationTests {
     static let concurrency = 4
 
     /// Runs `count` invocations at once and returns their answers, in the order of `events`.

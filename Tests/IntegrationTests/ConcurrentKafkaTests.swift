@@ -4,7 +4,7 @@ import Testing
 
 /// Concurrent produce and consume invocations on one bootstrap (`AWS_LAMBDA_MAX_CONCURRENCY`),
 /// sharing its Kafka clients: every answer must hold exactly its own invocation's records.
-@Suite(.serialized) struct ConcurrentKafkaTests {
+@Suite(.offCooperativePool, .serialized) struct ConcurrentKafkaTests {
     static let concurrency = 8
     static let recordsPerInvocation = 25
 

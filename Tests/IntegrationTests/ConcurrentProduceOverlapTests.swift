@@ -4,7 +4,7 @@ import Testing
 
 /// Produces from concurrent invocations (`AWS_LAMBDA_MAX_CONCURRENCY`) wait for their
 /// acknowledgements in parallel on the shared producer, rather than one after another.
-@Suite(.serialized) struct ConcurrentProduceOverlapTests {
+@Suite(.offCooperativePool, .serialized, .tags(.slow), .onlyInSlowStep) struct ConcurrentProduceOverlapTests {
     static let concurrency = 4
     static let roundTripMs = 300
 

@@ -4,7 +4,7 @@ import Testing
 
 /// Consumer groups and the 6 MB response cap, through the real bootstrap: a group reads each
 /// record once, in order, and commits nothing past what it returned.
-@Suite(.serialized, .kafkaEndToEnd) struct ConsumerGroupEndToEndTests {
+@Suite(.offCooperativePool, .serialized, .kafkaEndToEnd) struct ConsumerGroupEndToEndTests {
     /// Lambda's limit on a synchronous response.
     static let responseLimit = 6_291_556
 

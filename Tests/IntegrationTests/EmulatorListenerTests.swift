@@ -4,7 +4,7 @@ import Testing
 
 /// The emulator serves invocations on `--host` (0.0.0.0 in the image) and everything else only on
 /// 127.0.0.1: whoever reaches the Runtime API can read pending events and forge their answers.
-@Suite(.serialized) struct EmulatorListenerTests {
+@Suite(.offCooperativePool, .serialized) struct EmulatorListenerTests {
     static let runtimeRoutes: [(method: String, path: String)] = [
         ("GET", "/2018-06-01/runtime/invocation/next"),
         ("POST", "/2018-06-01/runtime/invocation/00000000-0000-0000-0000-000000000000/response"),

@@ -4,7 +4,7 @@ import TestSupport
 
 /// curl sends `Expect: 100-continue` for bodies over 1 MiB and waits a second for `100 Continue`
 /// before it sends the body; the emulator answers it at once, as AWS's RIE does.
-@Suite struct ExpectContinueTests {
+@Suite(.offCooperativePool) struct ExpectContinueTests {
     @Test func anInvokeThatExpectsContinueGetsItBeforeSendingItsBody() throws {
         let emulator = try diagnosticEmulator()
         defer { emulator.stop() }

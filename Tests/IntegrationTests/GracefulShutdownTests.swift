@@ -4,7 +4,7 @@ import Testing
 
 /// SIGTERM through the real emulator and bootstrap: an invocation in flight finishes and is
 /// answered, what it acknowledged is in the log, and the process exits 0.
-@Suite(.serialized) struct GracefulShutdownTests {
+@Suite(.offCooperativePool, .serialized) struct GracefulShutdownTests {
     @Test func sigtermDuringAProduceLetsItFinishThenExitsZero() throws {
         let cluster = try LocalKafkaCluster(brokers: 1)
         defer {
@@ -55,7 +55,7 @@ import Testing
     }
 }
 
-@Suite struct ShutdownExtensionTests {
+@Suite(.offCooperativePool) struct ShutdownExtensionTests {
     /// Registered on request, the no-op extension lets invocations run as usual, and the SIGTERM
     /// the emulator sends when it stops ends the bootstrap with status 0.
     @Test func theNoOpExtensionRegistersAndSigtermEndsTheBootstrapCleanly() throws {

@@ -5,7 +5,7 @@ import Testing
 /// `GET /topics/{topic}/records?stream=true` through the real emulator, bootstrap and a broker: the
 /// function answers in the streamed HTTP integration format (JSON prelude, eight NUL bytes, then
 /// JSON Lines), and the emulator's local gateway turns that into a chunked HTTP response.
-@Suite(.serialized) struct HTTPResponseStreamingTests {
+@Suite(.offCooperativePool, .serialized) struct HTTPResponseStreamingTests {
     static let corsOrigin = "https://app.example.com"
     static let integrationType = "application/vnd.awslambda.http-integration-response"
 

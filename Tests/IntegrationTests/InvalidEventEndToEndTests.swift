@@ -4,7 +4,7 @@ import Testing
 
 /// Invalid events through the real bootstrap: each is answered with a structured error that
 /// names the problem, and the same process then serves a valid event.
-@Suite(.serialized, .kafkaEndToEnd) struct InvalidEventEndToEndTests {
+@Suite(.offCooperativePool, .serialized, .kafkaEndToEnd) struct InvalidEventEndToEndTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var event: String
         var errorType: String

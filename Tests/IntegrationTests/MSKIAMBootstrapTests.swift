@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// The real bootstrap under the emulator with `KAFKA_AUTH=iam`, against the fake SASL broker.
-@Suite(.serialized) struct MSKIAMBootstrapTests {
+@Suite(.offCooperativePool, .serialized) struct MSKIAMBootstrapTests {
     @Test func aProduceWithIAMIsAnsweredWithAnAuthenticationErrorAndTheBrokerSawTheToken() throws {
         let broker = try FakeSASLBroker(refuse: true)
         defer { broker.stop() }

@@ -4,7 +4,7 @@ import Testing
 
 /// Runs the bootstrap with every log switched on (runtime TRACE, librdkafka `debug=all`) through IAM,
 /// SCRAM and invalid configurations, and looks for the secrets in everything that came out.
-@Suite(.serialized) struct NoSecretsInOutputTests {
+@Suite(.offCooperativePool, .serialized) struct NoSecretsInOutputTests {
     static let secretKey = "NOSECRETsecretAccessKey7Q2xWq9LmZ0pRt4Uv"
     static let sessionToken = "NOSECRET-session-token-Zz9Yy8Xx7"
     static let password = "NOSECRET-password-Kk3Jj2Hh1"

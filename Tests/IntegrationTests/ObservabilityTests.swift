@@ -4,7 +4,7 @@ import Testing
 
 /// Embedded Metric Format lines, the trace header on produced records, and librdkafka's log
 /// lines, through the emulator and the real bootstrap against a local cluster.
-@Suite(.serialized) struct ObservabilityTests {
+@Suite(.offCooperativePool, .serialized) struct ObservabilityTests {
     static let traceID = "Root=1-6740a5c0-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1"
 
     func emulator(_ cluster: LocalKafkaCluster, _ environment: [String: String]) throws -> EmulatorHarness {

@@ -5,7 +5,7 @@ import Testing
 /// Event-source-mapping batches through the real bootstrap (under the emulator) into a real PostgreSQL
 /// started for the suite, and rows read back through API Gateway events. No Kafka broker is involved:
 /// the event source mapping delivers the records in the event.
-@Suite(.serialized, .enabled(if: LocalPostgres.shouldRun, "PostgreSQL is not installed (CI requires it)"))
+@Suite(.offCooperativePool, .serialized, .enabled(if: LocalPostgres.shouldRun, "PostgreSQL is not installed (CI requires it)"))
 final class PostgresSinkEndToEndTests {
     let postgres: LocalPostgres
 

@@ -4,7 +4,7 @@ import Testing
 
 /// Produce then consume through the real bootstrap, emulator and local cluster: what comes back
 /// is compared with what was sent, record by record, at the positions the produce result named.
-@Suite(.serialized, .kafkaEndToEnd) struct ProduceConsumeEndToEndTests {
+@Suite(.offCooperativePool, .serialized, .kafkaEndToEnd) struct ProduceConsumeEndToEndTests {
     /// Bytes that are not UTF-8 (so they must come back as base64), every byte value included.
     static let binaryValue = Data([0xFF, 0x00, 0xFE, 0xC3, 0x28] + (0...255).map { UInt8($0) })
 

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// The shipped `bootstrap` carries no test hooks: they live in `diagnostic-bootstrap` only.
-@Suite struct ProductBinaryTests {
+@Suite(.offCooperativePool) struct ProductBinaryTests {
     /// What `strings` would show of the hooks: the action names, the type and the old switch.
     static let hookMarkers = ["diagnostic.", "DiagnosticActions", "LAMBDA_KAFKA_DIAGNOSTICS"]
 

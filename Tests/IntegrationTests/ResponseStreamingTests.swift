@@ -5,7 +5,7 @@ import Testing
 /// Response streaming through the real emulator and bootstrap: the runtime posts a chunked
 /// response (`Lambda-Runtime-Function-Response-Mode: streaming`), the emulator's streaming Invoke
 /// route passes the chunks on, and an error after the first byte arrives in the trailers.
-@Suite(.serialized) struct ResponseStreamingTests {
+@Suite(.offCooperativePool, .serialized) struct ResponseStreamingTests {
     @Test func chunksReachTheCallerBeforeTheFunctionEnds() throws {
         let emulator = try diagnosticEmulator()
         defer { emulator.stop() }

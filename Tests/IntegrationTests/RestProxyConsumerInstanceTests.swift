@@ -5,7 +5,7 @@ import Testing
 /// REST proxy consumer instances have no process to live in: two bootstrap processes (two
 /// emulators, two local gateways) serve one instance, reads never repeat or skip a record, and a
 /// deleted or expired instance answers 40403.
-@Suite(.serialized) struct RestProxyConsumerInstanceTests {
+@Suite(.offCooperativePool, .serialized) struct RestProxyConsumerInstanceTests {
     typealias Stack = RestProxyQuickstartTests.Stack
     static let v2 = "Content-Type: application/vnd.kafka.v2+json"
     static let binary = "Accept: application/vnd.kafka.binary.v2+json"
@@ -19,9 +19,11 @@ import Testing
         #expect(answer.object.objects("offsets").allSatisfy { $0["error_code"] is NSNull })
     }
 
-    /// The decoded values one records call returns through process `index`.
+    /// The decoded values one records call returns through process `index`. A read ends at the
+    /// partition ends it found when it began, so a generous `timeout` costs nothing when the
+    /// machine is idle and keeps a loaded one from ending the read at the default second.
     static func read(_ stack: Stack, _ base: String, via index: Int, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
-        let answer = try RestProxyQuickstartTests.curl("-H", binary, "\(stack.url(index))\(base)/records")
+        let answer = try RestProxyQuickstartTests.curl("-H", binary, "\(stack.url(index))\(base)/records?timeout=30000")
         try #require(answer.status == 200, "\(answer.body)", sourceLocation: sourceLocation)
         return answer.array.compactMap { $0.string("value").flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) } }
     }

@@ -7,7 +7,7 @@ import Testing
 /// `lambda-emulator --api-gateway` and the real bootstrap, on both broker engines. Consumer
 /// instances live in the state topic, so a second bootstrap process serves an instance the
 /// first one created.
-@Suite(.serialized) struct RestProxyQuickstartTests {
+@Suite(.offCooperativePool, .serialized) struct RestProxyQuickstartTests {
     /// One broker and `processes` emulators, each running its own bootstrap with its own local gateway.
     final class Stack {
         let broker: any RunningBroker

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite(.serialized) struct RuntimeContractTests {
+@Suite(.offCooperativePool, .serialized) struct RuntimeContractTests {
     @Test func manySequentialInvocationsAreServedByOneProcess() throws {
         let emulator = try diagnosticEmulator()
         defer { emulator.stop() }

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite(.serialized) struct RuntimeFaultTests {
+@Suite(.offCooperativePool, .serialized) struct RuntimeFaultTests {
     @Test func aCrashedBootstrapIsRestartedAndServesTheNextInvocation() throws {
         let emulator = try diagnosticEmulator()
         defer { emulator.stop() }

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite(.serialized) struct RuntimeLoggingTests {
+@Suite(.offCooperativePool, .serialized) struct RuntimeLoggingTests {
     /// The bootstrap's JSON lines among the emulator's own (which start with `lambda-emulator:`).
     func jsonLines(_ stderr: String) -> [[String: Any]] {
         stderr.split(separator: "\n").compactMap { line in

@@ -4,7 +4,7 @@ import Testing
 
 /// The sample events in Events/, in the order `scripts/run-local` sends them, against a fresh
 /// cluster: every one succeeds, and each answer agrees with the ones before it.
-@Suite(.serialized, .kafkaEndToEnd) struct SampleEventsEndToEndTests {
+@Suite(.offCooperativePool, .serialized, .kafkaEndToEnd) struct SampleEventsEndToEndTests {
     static let runLocalOrder = [
         "produce.json", "produce-records.json", "consume.json", "consume-group.json", "offsets.json",
         "eventbridge-scheduled-consume.json", "apigateway-rest-produce.json", "apigateway-http-produce-base64.json",

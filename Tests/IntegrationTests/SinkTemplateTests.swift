@@ -5,7 +5,7 @@ import Testing
 /// The sink function in `template.yaml` as CloudFormation receives it (`scripts/sam-transform`,
 /// aws-sam-translator offline). Security finding (issue 22): the sink's role could use every
 /// consumer group, its logs had no retention, and the database password was resolved into its environment.
-@Suite(.enabled(if: SAMTransform.isInstalled || ContinuousIntegration.isActive,
+@Suite(.offCooperativePool, .enabled(if: SAMTransform.isInstalled || ContinuousIntegration.isActive,
                 "aws-sam-translator is not installed for python3 (pip install aws-sam-translator)"))
 struct SinkTemplateTests {
     let resources: [String: Any]

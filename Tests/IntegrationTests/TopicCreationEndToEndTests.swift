@@ -5,7 +5,7 @@ import Testing
 /// Topic creation through the real bootstrap: broker auto-creation on the local cluster (which has
 /// no CreateTopics), CreateTopics through the independent broker's controller, and the request
 /// itself against a listener that decodes it.
-@Suite(.serialized) struct TopicCreationEndToEndTests {
+@Suite(.offCooperativePool, .serialized) struct TopicCreationEndToEndTests {
     @Test(.kafkaEndToEnd) func theLocalClusterLeavesCreationToTheBrokerAndSaysSo() throws {
         let kafka = try KafkaEndToEnd.shared(.mock)
         let topic = uniqueTopic("auto")

@@ -4,7 +4,7 @@ import Testing
 
 /// The real bootstrap refuses a `KAFKA_CONFIG_*` variable outside the tuning allow-list as an init
 /// error naming the variable, one property per class of harm (docs/configuration.md).
-@Suite struct TuningPropertyInitErrorTests {
+@Suite(.offCooperativePool) struct TuningPropertyInitErrorTests {
     @Test(arguments: [
         ("KAFKA_CONFIG_PLUGIN_LIBRARY_PATHS", "/tmp/librdkafka-plugin.so"),  // loads code
         ("KAFKA_CONFIG_SSL_CA_PEM", "-----BEGIN CERTIFICATE-----"),  // trust roots beside KAFKA_CA_FILE

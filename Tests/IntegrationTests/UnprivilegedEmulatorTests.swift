@@ -9,7 +9,7 @@ import Glibc
 /// The container image runs the emulator and the bootstrap as an unprivileged user (`USER lambda`).
 /// Socket options that need privileges (SO_DEBUG at the socket level, which a TCP option number
 /// put at the wrong level turns into) make every accepted connection fail for such a user.
-@Suite struct UnprivilegedEmulatorTests {
+@Suite(.offCooperativePool) struct UnprivilegedEmulatorTests {
     /// `nobody` on Debian; any user without capabilities would do.
     static let unprivilegedID = "65534"
 

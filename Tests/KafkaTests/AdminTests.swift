@@ -3,7 +3,7 @@ import KafkaAdminClient
 import Testing
 import TestSupport
 
-@Suite struct AdminTests {
+@Suite(.offCooperativePool) struct AdminTests {
     @Test func metadataOfAMissingTopicIsNilAndDoesNotCreateIt() throws {
         let fixture = try KafkaFixture()
         try fixture.createTopic("present", partitions: 3)

@@ -5,7 +5,7 @@ import Testing
 
 /// Many threads sending at once on one `KafkaProducer`: each call gets the reports of its own
 /// records, whichever thread collected them.
-@Suite struct ConcurrentProducerTests {
+@Suite(.offCooperativePool) struct ConcurrentProducerTests {
     static let threads = 12
     static let sendsPerThread = 10
 

@@ -1,7 +1,7 @@
 import Kafka
 import Testing
 
-@Suite struct ConsumerTests {
+@Suite(.offCooperativePool) struct ConsumerTests {
     /// A one-partition topic holding `count` records with values "0", "1", ...
     private func fixture(topic: String, count: Int, partitions: Int = 1) throws -> KafkaFixture {
         let fixture = try KafkaFixture()

@@ -1,7 +1,7 @@
 import Kafka
 import Testing
 
-@Suite struct FaultTests {
+@Suite(.offCooperativePool) struct FaultTests {
     @Test func recordsAreReportedNotDeliveredWhenEveryBrokerIsDown() throws {
         let fixture = try KafkaFixture()
         try fixture.createTopic("unreachable")

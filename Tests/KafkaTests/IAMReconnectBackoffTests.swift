@@ -3,7 +3,7 @@ import Testing
 @testable import Kafka
 
 /// With `KAFKA_AUTH=iam` the reconnect backoff keeps within MSK's new-connection rate, unless overridden.
-@Suite struct IAMReconnectBackoffTests {
+@Suite(.offCooperativePool) struct IAMReconnectBackoffTests {
     static func iam(_ properties: [(String, String)] = []) throws -> KafkaConfiguration {
         var configuration = try SASLWireTests.iamConfiguration("b-1.example:9098", caFile: nil, credentialVariables: [
             "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret-not-used",

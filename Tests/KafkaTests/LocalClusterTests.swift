@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite struct LocalClusterTests {
+@Suite(.offCooperativePool) struct LocalClusterTests {
     @Test func answersCommandsAndExitsWhenStdinCloses() throws {
         let cluster = try LocalKafkaCluster(brokers: 2)
         #expect(cluster.bootstrapServers.split(separator: ",").count == 2)

@@ -6,7 +6,7 @@ import Testing
 /// librdkafka 2.0.2 itself prints `sasl.password = [redacted]` and no token material, even with
 /// `debug=all` (NoSecretsInOutputTests checks that end to end); the forwarder masks secrets anyway,
 /// in case a version or a passthrough property prints one.
-@Suite struct LogRedactionTests {
+@Suite(.offCooperativePool) struct LogRedactionTests {
     @Test func aConfiguredPasswordIsMaskedInEveryForwardedLine() throws {
         let handler = CapturingLogHandler()
         let logger = Logger(label: "LogRedactionTests") { _ in handler }

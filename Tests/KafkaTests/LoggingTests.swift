@@ -22,7 +22,7 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
     var entries: [(Logger.Level, String, Logger.Metadata?)] { lock.withLock { captured } }
 }
 
-@Suite struct LoggingTests {
+@Suite(.offCooperativePool) struct LoggingTests {
     @Test func librdkafkaLogLinesReachTheLoggerWithTheirLevel() throws {
         let handler = CapturingLogHandler()
         let logger = Logger(label: "LoggingTests") { _ in handler }

@@ -1,7 +1,7 @@
 @testable import Kafka
 import Testing
 
-@Suite struct ProduceConsumeTests {
+@Suite(.offCooperativePool) struct ProduceConsumeTests {
     @Test func recordsRoundTripByteExactWithDeliveryReports() throws {
         let fixture = try KafkaFixture()
         try fixture.createTopic("round-trip")

@@ -4,7 +4,7 @@ import Testing
 
 /// What the REST proxy's consumer instances need of the wrapper: reading given partitions from
 /// given positions, group commits without a read, and the cluster's brokers and partition leaders.
-@Suite struct RestProxySupportTests {
+@Suite(.offCooperativePool) struct RestProxySupportTests {
     @Test func readsOnlyTheGivenPartitionsFromTheGivenPositions() throws {
         let fixture = try KafkaFixture()
         try fixture.createTopic("positions", partitions: 3)

@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// What the client sends during TLS and SASL, recorded by a fake broker (scripts/test-tools/fake_sasl_broker.py).
-@Suite(.serialized) struct SASLWireTests {
+@Suite(.offCooperativePool, .serialized) struct SASLWireTests {
     static let region = "eu-west-1"
     static let accessKeyID = "AKIDWIRETEST0000001"
     static let secretKey = "wireTestSecretKey/K7MDENG+bPxRfiCYEXAMPLE"

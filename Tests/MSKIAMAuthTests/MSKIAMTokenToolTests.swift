@@ -5,7 +5,7 @@ import Testing
 private let toolPath = BuiltProducts.path(of: "msk-iam-token")
 
 /// Runs the built `msk-iam-token` executable. Outside CI a missing build skips the suite; under `CI=true` it fails.
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: toolPath) || ContinuousIntegration.isActive,
+@Suite(.offCooperativePool, .enabled(if: FileManager.default.isExecutableFile(atPath: toolPath) || ContinuousIntegration.isActive,
                 "msk-iam-token is not built"))
 struct MSKIAMTokenToolTests {
     private func run(_ arguments: [String], environment: [String: String] = ["HOME": "/nonexistent"]) throws -> (Int32, String, String) {

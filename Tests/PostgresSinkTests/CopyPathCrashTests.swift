@@ -5,7 +5,7 @@ import Testing
 
 /// The COPY path against a real PostgreSQL: a batch's connection is ended for real (its server
 /// process terminated) between the `COPY` into the staging table and the `INSERT` from it.
-@Suite(.serialized, .enabled(if: LocalPostgres.shouldRun, "PostgreSQL is not installed (CI requires it)"))
+@Suite(.offCooperativePool, .serialized, .enabled(if: LocalPostgres.shouldRun, "PostgreSQL is not installed (CI requires it)"))
 final class CopyPathCrashTests {
     let postgres: LocalPostgres
 

@@ -6,7 +6,7 @@ import Testing
 
 /// The password read from Secrets Manager (moto) at run time, against a real PostgreSQL that asks
 /// the sink's user for it (scram-sha-256): cached, and read again when the database refuses it.
-@Suite(.serialized, .enabled(if: (MotoServer.executablePath() != nil && LocalPostgres.binDirectory != nil)
+@Suite(.offCooperativePool, .serialized, .enabled(if: (MotoServer.executablePath() != nil && LocalPostgres.binDirectory != nil)
                                  || ContinuousIntegration.isActive, "moto_server or PostgreSQL is not installed"))
 final class SecretPasswordRotationTests {
     let postgres: LocalPostgres

@@ -7,7 +7,7 @@ import Testing
 /// a partial result or a structured error, at least 200 ms before the deadline. Slow (time windows
 /// of seconds each); the default run keeps the contract through `KafkaFaultScenarioTests`
 /// (every broker down mid-produce) and `FaultTests` (a consume against slow brokers).
-@Suite(.serialized, .tags(.slow), .onlyInSlowStep) struct DeadlineTests {
+@Suite(.offCooperativePool, .serialized, .tags(.slow), .onlyInSlowStep) struct DeadlineTests {
     static let timeoutSeconds = 3.0
     /// The contract: the answer is posted at least this long before the deadline.
     static let requiredHeadroomMs = 200.0

@@ -4,7 +4,7 @@ import Testing
 
 /// The duplicate check of the fault scenarios tells a batch appended twice (the mock's known
 /// issue) from any other duplicate.
-@Suite struct DeliveryLedgerTests {
+@Suite(.offCooperativePool) struct DeliveryLedgerTests {
     /// Records 0 and 1 acknowledged at partition 0, offsets 2 and 3.
     static let answer = InvokeResult(
         status: 200, headers: [:],

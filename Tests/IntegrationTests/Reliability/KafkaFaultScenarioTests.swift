@@ -6,7 +6,7 @@ import Testing
 /// fails in one way or another. Whatever the fault, every record must be either acknowledged or
 /// reported failed, the answer must come before the deadline, and every acknowledged record must
 /// be in the topic exactly once, at the partition and offset the answer gave.
-@Suite(.serialized) struct KafkaFaultScenarioTests {
+@Suite(.offCooperativePool, .serialized, .tags(.slow), .onlyInSlowStep) struct KafkaFaultScenarioTests {
     static let recordCount = 10_000
     static let topic = "reliability"
 

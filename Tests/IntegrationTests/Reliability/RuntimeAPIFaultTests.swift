@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// The runtime loop against a Runtime API that is slow, loses answers, or is not there.
-@Suite(.serialized, .tags(.slow), .onlyInSlowStep) struct RuntimeAPIFaultTests {
+@Suite(.offCooperativePool, .serialized, .tags(.slow), .onlyInSlowStep) struct RuntimeAPIFaultTests {
     /// More CPU than this over the waiting window means the runtime polls instead of sleeping.
     static let idleCPUBoundSeconds = 0.3
 

@@ -4,7 +4,7 @@ import TestSupport
 
 /// 10,000 warm invocations on one bootstrap process: the process must neither restart nor grow.
 /// Every 100th invocation is a real produce and consume, so the Kafka paths are in the loop too.
-@Suite(.tags(.slow), .onlyInSlowStep) struct SoakTests {
+@Suite(.offCooperativePool, .tags(.slow), .onlyInSlowStep) struct SoakTests {
     static let invocations = 10_000
     static let kafkaEvery = 100
 
