@@ -95,12 +95,8 @@ package enum PubSubHandler {
     ) throws(PubSubError) -> Int64 {
         do {
             return try clients.admin().offset(topic: topic, partition: partition, query: query, deadline: deadline)
-        } catch let error as KafkaError {
-            throw kafkaFailure(error, topic: topic, partition: partition, step: "listing offsets")
-        } catch let error as FunctionError {
-            throw PubSubError(error)
         } catch {
-            throw PubSubError(code: 500, message: "Internal error: \(error)")
+            throw failure(error, topic: topic, partition: partition, step: "listing offsets")
         }
     }
 
@@ -130,12 +126,8 @@ package enum PubSubHandler {
             }
         } catch let error as KafkaError where error.isOffsetOutOfRange {
             throw PubSubError(code: 416, message: "\(error.name): \(error.message)")
-        } catch let error as KafkaError {
-            throw kafkaFailure(error, topic: topic, partition: partition, step: "fetching")
-        } catch let error as FunctionError {
-            throw PubSubError(error)
         } catch {
-            throw PubSubError(code: 500, message: "Internal error: \(error)")
+            throw failure(error, topic: topic, partition: partition, step: "fetching")
         }
         if let oversized {
             throw PubSubError(code: 413, message: """
@@ -166,10 +158,19 @@ package enum PubSubHandler {
         writer.appendASCII("}")
     }
 
-    private static func kafkaFailure(_ error: KafkaError, topic: String, partition: Int32, step: String) -> PubSubError {
-        if error.isUnknownTopic { return PubSubError(code: 404, message: "Topic '\(topic)' does not exist") }
-        if error.isUnknownPartition { return PubSubError(code: 404, message: "Topic '\(topic)' has no partition \(partition)") }
-        return PubSubError(code: error.isTimeout ? 504 : 502, message: "Kafka failed while \(step) \(topic)/\(partition): \(error.name): \(error.message)")
+    /// The `error_resp` for a command on `topic`/`partition` that failed while doing `step`.
+    private static func failure(_ error: any Error, topic: String, partition: Int32, step: String) -> PubSubError {
+        switch error {
+        case let error as KafkaError:
+            if error.isUnknownTopic { return PubSubError(code: 404, message: "Topic '\(topic)' does not exist") }
+            if error.isUnknownPartition { return PubSubError(code: 404, message: "Topic '\(topic)' has no partition \(partition)") }
+            return PubSubError(
+                code: error.isTimeout ? 504 : 502, message: "Kafka failed while \(step) \(topic)/\(partition): \(error.name): \(error.message)")
+        case let error as FunctionError:
+            return PubSubError(error)
+        default:
+            return PubSubError(code: 500, message: "Internal error: \(error)")
+        }
     }
 
     /// `{"sequence":S,<response member>}` with `sequence` echoed as the client wrote it.
