@@ -48,11 +48,12 @@ struct ByteCursor {
 
     /// Two digits per step from a table of "00" to "99", written from the last digit back.
     private mutating func putDigits(_ value: UInt64) {
+        // Counted by comparison (10^19 is the last power of ten a UInt64 holds), not division.
         var digits = 1
-        var scan = value
-        while scan >= 10 {
+        var power: UInt64 = 10
+        while digits < 20 && value >= power {
             digits += 1
-            scan /= 10
+            power &*= 10
         }
         var at = count + digits
         var rest = value
