@@ -2,13 +2,14 @@
 /// word-wide tests let scanning, UTF-8 validation and escaping skip whole words that need nothing,
 /// and leave the rest to the byte-by-byte rules.
 public enum ASCIIWords {
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-    private static let highs: UInt64 = 0x8080_8080_8080_8080
+    // Inlinable: the scanners and escapers of other modules call these once per string.
+    @inlinable static var ones: UInt64 { 0x0101_0101_0101_0101 }
+    @inlinable static var highs: UInt64 { 0x8080_8080_8080_8080 }
 
     /// The index of the first eight-byte word from `start` holding a byte that is not printable ASCII
     /// (below 0x20, 0x7F or 0x80 and above) or is `"` or `\`; whole words only, so up to seven plain
     /// bytes before that word, and the bytes after the last whole word, are left to the caller.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func plainPrefixEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         guard let base = bytes.baseAddress else { return start }
         var index = start
@@ -24,7 +25,7 @@ public enum ASCIIWords {
     }
 
     /// Like `plainPrefixEnd`, but stops only at a byte of 0x80 or above.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func asciiPrefixEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         guard let base = bytes.baseAddress else { return start }
         var index = start
@@ -36,14 +37,14 @@ public enum ASCIIWords {
     }
 
     /// Nonzero when some byte of `word` is below `limit` (at most 0x80); exact as a yes/no test.
-    @inline(__always)
-    private static func hasLessThan(_ word: UInt64, _ limit: UInt64) -> UInt64 {
+    @inlinable @inline(__always)
+    static func hasLessThan(_ word: UInt64, _ limit: UInt64) -> UInt64 {
         (word &- ones &* limit) & ~word & highs
     }
 
     /// Nonzero when some byte of `word` equals `byte`.
-    @inline(__always)
-    private static func hasByte(_ word: UInt64, _ byte: UInt64) -> UInt64 {
+    @inlinable @inline(__always)
+    static func hasByte(_ word: UInt64, _ byte: UInt64) -> UInt64 {
         hasLessThan(word ^ (ones &* byte), 1)
     }
 }

@@ -30,6 +30,18 @@ public enum JSONString {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Appends already validated UTF-8 `text` as a JSON string literal, quotes included (text in
+    /// place, without the generic collection's calls per string).
+    public static func appendQuoted(utf8 text: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        if needsEscaping(text) {
+            appendEscapedScalars(String(decoding: text, as: UTF8.self), to: &bytes)
+        } else {
+            bytes.append(contentsOf: text)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// Appends the escaped contents of `text`, without quotes.
     public static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
         // Most strings need no escaping: copy them whole rather than byte by byte.

@@ -67,6 +67,12 @@ public struct JSONWriter {
         JSONString.appendQuoted(utf8: text, to: &bytes)
     }
 
+    /// Writes UTF-8 `text` (already validated) as a JSON string; the form for text in place (a
+    /// consumed record's key or value), without the generic collection's per-call overhead.
+    public mutating func writeString(bytes text: UnsafeBufferPointer<UInt8>) {
+        JSONString.appendQuoted(utf8: text, to: &bytes)
+    }
+
     /// ASCII text known at compile time, appended without going through `String`.
     public mutating func appendLiteral(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
@@ -108,7 +114,7 @@ public struct JSONWriter {
                 buffer[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
                 magnitude /= 10
             } while magnitude > 0
-            bytes.append(contentsOf: buffer[start...])
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start...]))
         }
     }
 }

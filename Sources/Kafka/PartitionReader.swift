@@ -5,23 +5,59 @@ import CRdKafka
 struct PartitionReader {
     /// Records `accept` took.
     private(set) var returned = 0
-    /// Offset of the next record not returned, per assigned partition.
-    private(set) var next: [Int32: Int64]
-    private var atEnd: Set<Int32> = []
-    private let high: [Int32: Int64]
+    /// Per partition id (Kafka numbers a topic's partitions from 0), the offset of the next record
+    /// not returned (`unassigned` for a partition not read), its high watermark when the call
+    /// started, and whether it is read to its end: looked up by index for every record, where
+    /// dictionaries cost more than rendering the record's fixed members.
+    private var nextByPartition: [Int64] = []
+    private var highByPartition: [Int64] = []
+    private var atEndByPartition: [Bool] = []
+    private let assignedCount: Int
+    private var atEndCount = 0
     private(set) var stoppedEarly = false
     /// The record `accept` refused, if it did.
     private(set) var rejected: (partition: Int32, offset: Int64)?
 
+    private static let unassigned = Int64.min
+
     init(plan: ReadPlan) {
-        next = plan.start
-        high = plan.high
-        for (partition, offset) in plan.start where offset >= plan.high[partition, default: 0] {
-            atEnd.insert(partition)
+        let slots = Int((plan.start.keys.max() ?? -1) + 1)
+        nextByPartition = Array(repeating: Self.unassigned, count: slots)
+        highByPartition = Array(repeating: 0, count: slots)
+        atEndByPartition = Array(repeating: false, count: slots)
+        assignedCount = plan.start.keys.count(where: { $0 >= 0 })
+        for (partition, offset) in plan.start where partition >= 0 {
+            let slot = Int(partition)
+            nextByPartition[slot] = offset
+            highByPartition[slot] = plan.high[partition, default: 0]
+            if offset >= highByPartition[slot] { markAtEnd(slot) }
         }
     }
 
-    var allAtEnd: Bool { atEnd.count == next.count }
+    /// Offset of the next record not returned, per assigned partition.
+    var next: [Int32: Int64] {
+        var offsets: [Int32: Int64] = [:]
+        for (slot, offset) in nextByPartition.enumerated() where offset != Self.unassigned {
+            offsets[Int32(slot)] = offset
+        }
+        return offsets
+    }
+
+    var allAtEnd: Bool { atEndCount == assignedCount }
+
+    private mutating func markAtEnd(_ slot: Int) {
+        guard !atEndByPartition[slot] else { return }
+        atEndByPartition[slot] = true
+        atEndCount += 1
+    }
+
+    /// The slot of an assigned partition, nil for any other.
+    private func slot(_ partition: Int32) -> Int? {
+        guard partition >= 0, Int(partition) < nextByPartition.count, nextByPartition[Int(partition)] != Self.unassigned else {
+            return nil
+        }
+        return Int(partition)
+    }
 
     /// The topic handle seen to carry `topic`: later messages compare the handle, not the name.
     private var topicHandle: OpaquePointer?
@@ -45,8 +81,8 @@ struct PartitionReader {
             break
         case RD_KAFKA_RESP_ERR__PARTITION_EOF:
             // An end-of-partition left over from an earlier call sits below this call's high watermark.
-            if let expected = next[partition], offset >= expected, offset >= high[partition, default: 0] {
-                atEnd.insert(partition)
+            if let slot = slot(partition), offset >= nextByPartition[slot], offset >= highByPartition[slot] {
+                markAtEnd(slot)
             }
             return nil
         case let code:
@@ -54,7 +90,7 @@ struct PartitionReader {
             return KafkaError(code: code, message: reason)
         }
         // Anything before the position is a leftover from before a seek.
-        guard let expected = next[partition], offset >= expected, isFromTopic(message, topic) else { return nil }
+        guard let slot = slot(partition), offset >= nextByPartition[slot], isFromTopic(message, topic) else { return nil }
 
         guard accept(ConsumedRecordView(message)) else {
             stoppedEarly = true
@@ -62,8 +98,8 @@ struct PartitionReader {
             return nil
         }
         returned += 1
-        next[partition] = offset + 1
-        if offset + 1 >= high[partition, default: 0] { atEnd.insert(partition) }
+        nextByPartition[slot] = offset + 1
+        if offset + 1 >= highByPartition[slot] { markAtEnd(slot) }
         return nil
     }
 }

@@ -128,6 +128,62 @@ import Testing
         #expect(counts.2 == "Root=1")
     }
 
+    /// Records of the plain shape take `PlainRecord`'s short way; near misses fall back to the
+    /// general reader. Either way the record is what the general reader alone makes of it.
+    @Test(arguments: [
+        (#"{"value":"v"}"#, nil, "v"),
+        (#"{"key":"k","value":"v"}"#, "k", "v"),
+        (#"{"value":"v","key":"k"}"#, "k", "v"),
+        (" { \"key\" : \"\" ,\n\t\"value\" : \"\" } ", "", ""),
+        (#"{"key":"key-00000001","value":"00000001abcdefghijklmnopqrstuvwxyz0123456789 !#$%&'()*+,-./:;<=>?@[]^_`{|}~"}"#,
+         "key-00000001", "00000001abcdefghijklmnopqrstuvwxyz0123456789 !#$%&'()*+,-./:;<=>?@[]^_`{|}~"),
+        (#"{"key":null,"value":"v"}"#, nil, "v"),
+        (#"{"value":"caf\u00e9 \"q\""}"#, nil, "café \"q\""),
+        (#"{"value":"café","key":"ключ"}"#, "ключ", "café"),
+        ("{\"value\":\"del\u{7F}\"}", nil, "del\u{7F}"),
+        (#"{"value":{"a":1},"key":"k"}"#, "k", #"{"a":1}"#),
+        (#"{"val\u0075e":"v"}"#, nil, "v"),
+    ] as [(String, String?, String)])
+    func plainRecordsAndNearMissesDecodeAlike(_ record: String, _ key: String?, _ value: String) throws {
+        let decoded = try records(#"{"action":"produce","topic":"t","records":[{"value":"first"},\#(record),{"value":"last"}]}"#)
+        #expect(decoded.count == 3)
+        #expect(decoded[1].key == key.map { Array($0.utf8) })
+        #expect(decoded[1].value == Array(value.utf8))
+        #expect(decoded[1].partition == nil)
+        #expect(decoded[1].headers.isEmpty)
+        #expect(decoded[2].value == Array("last".utf8))
+    }
+
+    @Test(arguments: [
+        (#"{"key":"k"}"#, "Field 'records[1].value' is required"),
+        (#"{"value":"v","value":"w"}"#, "Field 'records[1].value' appears more than once"),
+        (#"{"key":"k","value":"v","key":"j"}"#, "Field 'records[1].key' appears more than once"),
+        (#"{"value":"v","colour":"red"}"#, "Unknown field 'records[1].colour'"),
+        (#"{"value":"v","partition":-1}"#, "Field 'records[1].partition' must be an integer"),
+    ])
+    func nearMissesOfThePlainShapeGetTheGeneralReadersMessage(_ record: String, _ expected: String) {
+        let event = #"{"action":"produce","topic":"t","records":[{"value":"fine"},\#(record)]}"#
+        do {
+            _ = try EventDecoder.decode(Array(event.utf8))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.errorMessage.contains(expected), "message: \(error.errorMessage)")
+        }
+    }
+
+    @Test(arguments: [
+        #"{"value":"v",}"#, #"{"value":"v""#, "{\"value\":\"a\u{01}b\"}", #"{"value" "v"}"#, #"{"value":"v"]"#,
+    ])
+    func brokenJSONInAPlainLookingRecordMakesTheEventInvalidJSON(_ record: String) {
+        let event = #"{"action":"produce","topic":"t","records":[\#(record)]}"#
+        do {
+            _ = try EventDecoder.decode(Array(event.utf8))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.errorMessage.contains("not valid JSON"), "message: \(error.errorMessage)")
+        }
+    }
+
     @Test func integersAreWrittenWithoutStrings() {
         var writer = JSONWriter()
         for value: Int64 in [0, 7, -1, 1234567890123, .max, .min] {

@@ -124,11 +124,11 @@ def produce_phase(emulators, event_paths, count, runs, scratch):
     return {who: {**summary(values), "vmhwm_kib": peak_rss_kib(pids[who])} for who, values in seconds.items()}
 
 
-def consume_phase(emulators, topic, partitions, count, runs, scratch):
+def consume_phase(emulators, topic, partitions, count, runs, scratch, streaming=("ours",)):
     """Reads `count` records: with 100, the first 100 of partition 0 (a buffered answer). Otherwise
     every record of the topic: ours in one invocation of all partitions, streamed (the answer passes
     Lambda's 6 MB); the peer, which cannot stream, one buffered invocation per partition, continued
-    from `next_offsets` when an answer is cut."""
+    from `next_offsets` when an answer is cut. `streaming` names the functions that stream."""
     pids = function_pids(emulators)
     for pid in pids.values():
         reset_peak_rss(pid)
@@ -138,7 +138,7 @@ def consume_phase(emulators, topic, partitions, count, runs, scratch):
                                                          "max_records": count, "timeout_ms": 20_000, "stream": True})
     for run_index in range(runs):
         for who, emulator in emulators.items():
-            if who == "ours" and count > 100:
+            if who in streaming and count > 100:
                 answer, total = curl_stream(emulator.port, streamed, answer_path)
                 read = answer["count"]
             else:

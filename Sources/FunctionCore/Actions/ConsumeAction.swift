@@ -37,7 +37,7 @@ package enum ConsumeAction {
         var tally = ConsumeRecords.Tally()
         let result = try ConsumeRecords.consume(options, clients: clients, deadline: consumeDeadline) { record in
             let start = body.bytes.count
-            if tally.count > 0 { body.appendASCII(",") }
+            if tally.count > 0 { body.appendLiteral(",") }
             RecordRenderer.render(record, into: &body)
             guard body.bytes.count - recordsStart <= budget else {
                 body.truncate(to: start)

@@ -35,7 +35,7 @@ package enum StreamedConsume {
         let result = try ConsumeRecords.consume(options, clients: clients, deadline: min(invocation.deadline, started + timeout)) { record in
             let start = pending.bytes.count
             RecordRenderer.render(record, into: &pending)
-            pending.appendASCII("\n")
+            pending.appendLiteral("\n")
             guard sentBytes + pending.bytes.count <= recordBudget else {
                 pending.truncate(to: start)
                 return false

@@ -28,10 +28,17 @@ package enum RecordsDecoder {
         records.arena.reserveCapacity(scanner.bytes.count - scanner.position)
         var failure: FunctionError?
         var count = 0
+        // A record object nested past the depth limit is refused by the general reader.
+        let plainRecordsAllowed = depth + 2 <= JSONParser.maximumDepth
         try scanner.readArray(depth: depth + 1) { scanner, index throws(JSONParser.Error) in
             count += 1
             guard failure == nil, index < maximumRecords else {
                 try scanner.skipValue(depth: depth + 1)
+                return
+            }
+            if plainRecordsAllowed, var entry = PlainRecord.read(&scanner) {
+                entry.firstHeader = Int32(records.headers.count)
+                records.entries.append(entry)
                 return
             }
             var record = RecordReader(index: index)
@@ -88,7 +95,7 @@ private struct RecordReader {
             return .invalidEvent("'\(path)' must be a JSON object, got \(type)")
         }
         let firstHeader = records.headers.count
-        try scanner.readObject(depth: depth + 1) { scanner, name throws(JSONParser.Error) in
+        try scanner.readObjectNames(depth: depth + 1) { scanner, name throws(JSONParser.Error) in
             try member(name, &scanner, depth: depth + 1, records: &records)
         }
         let headerCount = records.headers.count - firstHeader
@@ -104,26 +111,55 @@ private struct RecordReader {
         return nil
     }
 
-    private mutating func member(
-        _ name: String, _ scanner: inout JSONScanner, depth: Int, records: inout SuppliedRecords
-    ) throws(JSONParser.Error) {
-        let knownBit: UInt8 = switch name {
-        case "value": 1
-        case "key": 2
-        case "encoding": 4
-        case "partition": 8
-        case "headers": 16
-        default: 0
+    /// The bit of a known member name, 0 for any other; matched on the name's bytes, no `String`.
+    private static func knownBit(_ name: JSONScanner.MemberName, _ scanner: JSONScanner) -> UInt8 {
+        if scanner.name(name, is: "value") { return Known.value }
+        if scanner.name(name, is: "key") { return Known.key }
+        if scanner.name(name, is: "encoding") { return Known.encoding }
+        if scanner.name(name, is: "partition") { return Known.partition }
+        if scanner.name(name, is: "headers") { return Known.headers }
+        return 0
+    }
+
+    private enum Known {
+        static let value: UInt8 = 1, key: UInt8 = 2, encoding: UInt8 = 4, partition: UInt8 = 8, headers: UInt8 = 16
+
+        static func name(_ bit: UInt8) -> String {
+            switch bit {
+            case value: "value"
+            case key: "key"
+            case encoding: "encoding"
+            case partition: "partition"
+            default: "headers"
+            }
         }
-        if knownBit != 0 ? seenKnown & knownBit != 0 : seenOthers.contains(name) {
-            duplicate = duplicate ?? name
+    }
+
+    private mutating func member(
+        _ memberName: JSONScanner.MemberName, _ scanner: inout JSONScanner, depth: Int, records: inout SuppliedRecords
+    ) throws(JSONParser.Error) {
+        let knownBit = Self.knownBit(memberName, scanner)
+        if knownBit != 0 {
+            if seenKnown & knownBit != 0 {
+                duplicate = duplicate ?? Known.name(knownBit)
+                try scanner.skipValue(depth: depth)
+                return
+            }
+            seenKnown |= knownBit
+        } else {
+            let name = scanner.text(of: memberName)
+            if seenOthers.contains(name) {
+                duplicate = duplicate ?? name
+            } else {
+                seenOthers.append(name)
+                unknown = unknown ?? name
+            }
             try scanner.skipValue(depth: depth)
             return
         }
-        if knownBit != 0 { seenKnown |= knownBit } else { seenOthers.append(name) }
         let isNull = scanner.current == UInt8(ascii: "n")
-        switch name {
-        case "value":
+        switch knownBit {
+        case Known.value:
             if isNull {
                 _ = try scanner.scanLiteral()
                 value = .null
@@ -134,7 +170,7 @@ private struct RecordReader {
                 try scanner.appendCompact(into: &records.arena, depth: depth)
                 value = .json(Span(start: Int32(start), count: Int32(records.arena.count - start), inArena: true))
             }
-        case "key":
+        case Known.key:
             if isNull {
                 _ = try scanner.scanLiteral()
             } else if scanner.current == UInt8(ascii: "\"") {
@@ -143,7 +179,7 @@ private struct RecordReader {
                 keyProblem = "Field '\(field("key"))' must be a string, got \(scanner.typeNameOfCurrentValue)"
                 try scanner.skipValue(depth: depth)
             }
-        case "encoding":
+        case Known.encoding:
             if isNull {
                 _ = try scanner.scanLiteral()
             } else if scanner.current == UInt8(ascii: "\"") {
@@ -152,17 +188,14 @@ private struct RecordReader {
                 encodingProblem = "Field '\(field("encoding"))' must be a string, got \(scanner.typeNameOfCurrentValue)"
                 try scanner.skipValue(depth: depth)
             }
-        case "partition":
+        case Known.partition:
             try readPartition(&scanner, depth: depth)
-        case "headers":
+        default:
             if isNull {
                 _ = try scanner.scanLiteral()
             } else {
                 try readHeaders(&scanner, depth: depth, records: &records)
             }
-        default:
-            unknown = unknown ?? name
-            try scanner.skipValue(depth: depth)
         }
     }
 

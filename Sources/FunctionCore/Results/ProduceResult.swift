@@ -7,38 +7,62 @@ import Kafka
 package enum ProduceResult {
     package static func render(_ outcome: ProduceAction.Outcome, perPartition: Bool) throws(FunctionError) -> [UInt8] {
         guard outcome.failedCount == 0 else { throw incomplete(outcome, perPartition: perPartition) }
-        // The usual answer is written once, in order, into a buffer sized for it: at most 62 bytes
-        // per record ({"index":,"partition":,"offset":} and three integers) and the envelope.
-        let listed = perPartition ? 0 : outcome.reports.count
-        var writer = JSONWriter(reservingCapacity: 512 + outcome.topic.utf8.count + listed * 62)
-        writer.appendASCII("{\"action\":\"produce\",\"topic\":")
-        writer.writeString(outcome.topic)
-        writer.appendASCII(outcome.topicOutcome.createdTopic ? ",\"topic_created\":true" : ",\"topic_created\":false")
+        var head = JSONWriter(reservingCapacity: 512 + outcome.topic.utf8.count)
+        head.appendASCII("{\"action\":\"produce\",\"topic\":")
+        head.writeString(outcome.topic)
+        head.appendASCII(outcome.topicOutcome.createdTopic ? ",\"topic_created\":true" : ",\"topic_created\":false")
         if case .leftToBrokerAutoCreation = outcome.topicOutcome {
-            writer.appendASCII(",\"topic_creation\":")
-            writer.writeString(autoCreationNote)
+            head.appendASCII(",\"topic_creation\":")
+            head.writeString(autoCreationNote)
         }
+        var tail = JSONWriter(reservingCapacity: 128)
+        tail.appendASCII(",\"count\":")
+        tail.writeInteger(outcome.recordCount)
+        tail.appendASCII(",\"delivered\":")
+        tail.writeInteger(outcome.reports.count)
+        tail.appendASCII(",\"failed\":0,\"elapsed_ms\":")
+        tail.writeInteger(outcome.elapsed.wholeMilliseconds)
+        tail.appendASCII("}")
         if perPartition {
-            writer.appendASCII(",\"partitions\":")
-            writer.write(partitionRanges(outcome.reports))
-        } else {
-            writer.appendASCII(",\"records\":[")
-            var entry = PositionEntry()
-            for (position, report) in outcome.reports.enumerated() {
-                guard let acknowledgement = report.acknowledgement else { continue }
-                entry.write(first: position == 0, index: report.index, partition: acknowledgement.partition,
-                            offset: acknowledgement.offset, to: &writer)
-            }
-            writer.appendASCII("]")
+            head.appendASCII(",\"partitions\":")
+            head.write(partitionRanges(outcome.reports))
+            head.writeRaw(tail.bytes)
+            return head.bytes
         }
-        writer.appendASCII(",\"count\":")
-        writer.writeInteger(outcome.recordCount)
-        writer.appendASCII(",\"delivered\":")
-        writer.writeInteger(outcome.reports.count)
-        writer.appendASCII(",\"failed\":0,\"elapsed_ms\":")
-        writer.writeInteger(outcome.elapsed.wholeMilliseconds)
-        writer.appendASCII("}")
-        return writer.bytes
+        head.appendASCII(",\"records\":[")
+        return tail.bytes.withUnsafeBufferPointer { tail in
+            head.bytes.withUnsafeBufferPointer { head in
+                writePositions(outcome.reports, between: head, and: tail)
+            }
+        }
+    }
+
+    /// The usual answer, written once, in order, into one buffer sized for the longest it can be
+    /// (each entry's integers at their widest; untouched capacity costs no memory): `head`, each
+    /// `{"index":,"partition":,"offset":}`, `]` and `tail`.
+    private static func writePositions(
+        _ reports: [DeliveryReport], between head: UnsafeBufferPointer<UInt8>, and tail: UnsafeBufferPointer<UInt8>
+    ) -> [UInt8] {
+        let entryBytes = ",{\"index\":,\"partition\":,\"offset\":}".utf8.count + 3 * ByteCursor.maximumDecimalBytes
+        let capacity = head.count + reports.count * entryBytes + 1 + tail.count
+        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            var cursor = ByteCursor(base)
+            cursor.put(head)
+            for (position, report) in reports.enumerated() {
+                guard let acknowledgement = report.acknowledgement else { continue }
+                cursor.put(position == 0 ? "{\"index\":" : ",{\"index\":")
+                cursor.put(Int64(report.index))
+                cursor.put(",\"partition\":")
+                cursor.put(Int64(acknowledgement.partition))
+                cursor.put(",\"offset\":")
+                cursor.put(acknowledgement.offset)
+                cursor.put("}")
+            }
+            cursor.put("]")
+            cursor.put(tail)
+            initialized = cursor.count
+        }
     }
 
     private static let autoCreationNote = "broker auto-create (this cluster does not support CreateTopics)"
@@ -105,53 +129,6 @@ package enum ProduceResult {
                 ("last_offset", .integer(range.last)),
             ])
         })
-    }
-}
-
-/// `{"index":I,"partition":P,"offset":O}` (comma first unless `first`), formatted in a buffer on the
-/// stack and appended once: the answer to a large event has one per record.
-private struct PositionEntry {
-    mutating func write(first: Bool, index: Int, partition: Int32, offset: Int64, to writer: inout JSONWriter) {
-        // 96 bytes: a comma, the labels (35 bytes), the braces and three integers of at most 20 digits.
-        var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &storage) { buffer in
-            var end = 0
-            func put(_ text: StaticString) {
-                let count = text.utf8CodeUnitCount
-                UnsafeMutableRawBufferPointer(rebasing: buffer[end..<(end + count)])
-                    .copyMemory(from: UnsafeRawBufferPointer(start: text.utf8Start, count: count))
-                end += count
-            }
-            func put(_ value: Int64) {
-                if value < 0 {
-                    buffer[end] = UInt8(ascii: "-")
-                    end += 1
-                }
-                var magnitude = value.magnitude
-                var digits = 0
-                var scan = magnitude
-                repeat {
-                    digits += 1
-                    scan /= 10
-                } while scan > 0
-                var at = end + digits
-                repeat {
-                    at -= 1
-                    buffer[at] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                    magnitude /= 10
-                } while magnitude > 0
-                end += digits
-            }
-            put(first ? "{\"index\":" : ",{\"index\":")
-            put(Int64(index))
-            put(",\"partition\":")
-            put(Int64(partition))
-            put(",\"offset\":")
-            put(offset)
-            put("}")
-            writer.writeRaw(UnsafeRawBufferPointer(rebasing: buffer[0..<end]))
-        }
     }
 }
 

@@ -6,15 +6,20 @@ import Kafka
 /// a string, anything else as base64 with `"encoding":"base64"` (keys and headers likewise).
 package enum RecordRenderer {
     package static func render(_ record: ConsumedRecordView, into writer: inout JSONWriter) {
-        writer.appendLiteral("{\"partition\":")
-        writer.writeInteger(record.partition)
-        writer.appendLiteral(",\"offset\":")
-        writer.writeInteger(record.offset)
-        if let timestamp = record.timestampMs {
-            writer.appendLiteral(",\"timestamp\":")
-            writer.writeInteger(timestamp)
+        if renderPlain(record, into: &writer) { return }
+        // The fixed members are formatted on the stack and appended in one step.
+        withStackCursor { cursor in
+            cursor.put("{\"partition\":")
+            cursor.put(Int64(record.partition))
+            cursor.put(",\"offset\":")
+            cursor.put(record.offset)
+            if let timestamp = record.timestampMs {
+                cursor.put(",\"timestamp\":")
+                cursor.put(timestamp)
+            }
+            cursor.put(",\"key\":")
+            writer.writeRaw(UnsafeRawBufferPointer(start: cursor.base, count: cursor.count))
         }
-        writer.appendLiteral(",\"key\":")
         writeBytes(record.key, encodingField: "key_encoding", asJSON: false, into: &writer)
         if record.hasHeaders {
             writer.appendLiteral(",\"headers\":[")
@@ -33,6 +38,52 @@ package enum RecordRenderer {
         writer.appendLiteral(",\"value\":")
         writeBytes(record.value, encodingField: "encoding", asJSON: true, into: &writer)
         writer.appendLiteral("}")
+    }
+
+    /// Most records: no headers, a key and a value of printable ASCII that needs no escape, the
+    /// value not readable as JSON. Such a record is written into one buffer on the stack, straight
+    /// from librdkafka's message, and appended once. False (nothing written) for any other record.
+    private static func renderPlain(_ record: ConsumedRecordView, into writer: inout JSONWriter) -> Bool {
+        let key = record.key.map { $0.bindMemory(to: UInt8.self) }
+        let value = record.value.map { $0.bindMemory(to: UInt8.self) }
+        if let key, !isPlainText(key) { return false }
+        if let value {
+            guard isPlainText(value) else { return false }
+            if let first = value.first, first == 0x20 || canStartJSON(first) { return false }
+        }
+        guard !record.hasHeaders else { return false }
+        // The fixed members at their widest, the two strings quoted (or null), the labels between.
+        let capacity = 128 + (key?.count ?? 0) + (value?.count ?? 0)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var cursor = ByteCursor(base)
+            cursor.put("{\"partition\":")
+            cursor.put(Int64(record.partition))
+            cursor.put(",\"offset\":")
+            cursor.put(record.offset)
+            if let timestamp = record.timestampMs {
+                cursor.put(",\"timestamp\":")
+                cursor.put(timestamp)
+            }
+            cursor.put(",\"key\":")
+            cursor.putQuotedOrNull(key)
+            cursor.put(",\"value\":")
+            cursor.putQuotedOrNull(value)
+            cursor.put("}")
+            writer.writeRaw(UnsafeRawBufferPointer(start: base, count: cursor.count))
+        }
+        return true
+    }
+
+    /// Printable ASCII without `"` or `\`: valid UTF-8 that a JSON string carries as it is.
+    private static func isPlainText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = ASCIIWords.plainPrefixEnd(bytes, from: 0)
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { return false }
+            index += 1
+        }
+        return true
     }
 
     /// Writes the value, then (after it) the encoding member when base64 was needed.
