@@ -1,0 +1,179 @@
+import Encoding
+import FunctionCore
+import JSON
+import PostgresSink
+
+/// One record of an event source mapping batch, read member by member from the event's bytes.
+/// Problems are noted while reading and reported afterwards in a fixed order: a repeated member,
+/// then `topic`, `partition`, `offset`, `timestamp`, `timestampType`, `key`, `value`, `headers`,
+/// then the first unknown member, with the messages `ObjectReader` gives.
+struct SourceRecordReader {
+    /// A member as read: its bytes are kept only as far as a check needs them.
+    private enum Member {
+        case absent
+        /// JSON null, which every field takes as absent.
+        case null
+        case wrongType(String)
+        /// A string's text (escapes decoded).
+        case string([UInt8])
+        /// A number's text.
+        case number(Range<Int>)
+    }
+
+    private static let knownNames: [String] = [
+        "topic", "partition", "offset", "timestamp", "timestampType", "key", "value", "headers",
+        "keySchemaMetadata", "valueSchemaMetadata",
+    ]
+    private static let timestampTypes: Set<String> = ["CREATE_TIME", "LOG_APPEND_TIME", "NO_TIMESTAMP_TYPE"]
+
+    private var members = [Member](repeating: .absent, count: 8)
+    private var seenKnown: UInt16 = 0
+    private var seenOthers: [String] = []
+    private var repeated: String?
+    private var unknown: String?
+    private var headers = SourceHeadersReader()
+
+    /// Reads the value the scanner stands on (valid JSON); `path` names it in messages.
+    mutating func read(
+        _ scanner: inout JSONScanner, depth: Int, path: () -> String
+    ) throws(JSONParser.Error) -> Result<SinkRecord, FunctionError> {
+        guard scanner.current == UInt8(ascii: "{") else {
+            let type = scanner.typeNameOfCurrentValue
+            try scanner.skipValue(depth: depth)
+            return .failure(.invalidEvent("'\(path())' must be a JSON object, got \(type)"))
+        }
+        numbers = scanner.bytes
+        try scanner.readObject(depth: depth + 1) { scanner, name throws(JSONParser.Error) in
+            try member(name, &scanner, depth: depth + 1, path: path)
+        }
+        do throws(FunctionError) {
+            return .success(try record(path: path()))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private mutating func member(
+        _ name: String, _ scanner: inout JSONScanner, depth: Int, path: () -> String
+    ) throws(JSONParser.Error) {
+        guard let index = Self.knownNames.firstIndex(of: name) else {
+            if seenOthers.contains(name) { repeated = repeated ?? name } else { seenOthers.append(name) }
+            unknown = unknown ?? name
+            try scanner.skipValue(depth: depth)
+            return
+        }
+        let bit = UInt16(1) << index
+        if seenKnown & bit != 0 { repeated = repeated ?? name }
+        seenKnown |= bit
+        guard repeated == nil, index < members.count else {
+            try scanner.skipValue(depth: depth)
+            return
+        }
+        if name == "headers" {
+            if scanner.current == UInt8(ascii: "n") {
+                _ = try scanner.scanLiteral()
+            } else {
+                try headers.read(&scanner, depth: depth) { "\(path()).headers" }
+            }
+            return
+        }
+        switch scanner.current ?? 0 {
+        case UInt8(ascii: "n"):
+            _ = try scanner.scanLiteral()
+            members[index] = .null
+        case UInt8(ascii: "\""):
+            var decoded: [UInt8] = []
+            let span = try scanner.scanString(into: &decoded)
+            members[index] = .string(span.escaped ? decoded : Array(UnsafeBufferPointer(rebasing: scanner.bytes[span.content])))
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            members[index] = .number(try scanner.scanNumber())
+        default:
+            members[index] = .wrongType(scanner.typeNameOfCurrentValue)
+            try scanner.skipValue(depth: depth)
+        }
+    }
+
+    /// The event's bytes, for number texts.
+    private var numbers = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+
+    private func record(path: String) throws(FunctionError) -> SinkRecord {
+        func field(_ name: String) -> String { "\(path).\(name)" }
+        if let repeated { throw .invalidEvent("Field '\(field(repeated.truncatedForMessage))' appears more than once") }
+        guard let topicText = try string(0, field("topic")) else { throw .invalidEvent("Field '\(field("topic"))' is required") }
+        let topic = try TopicName.validate(String(decoding: topicText, as: UTF8.self), field: field("topic"))
+        guard let partition = try integer(1, field("partition"), in: 0...Int64(Int32.max)) else {
+            throw .invalidEvent("Field '\(field("partition"))' is required")
+        }
+        guard let offset = try integer(2, field("offset"), in: 0...Int64.max) else {
+            throw .invalidEvent("Field '\(field("offset"))' is required")
+        }
+        let timestamp = try integer(3, field("timestamp"), in: -1...Int64(253_402_300_799_999))
+        let timestampType = try string(4, field("timestampType")).map { String(decoding: $0, as: UTF8.self) }
+        if let timestampType, !Self.timestampTypes.contains(timestampType) {
+            throw .invalidEvent("Field '\(field("timestampType"))' must be CREATE_TIME, LOG_APPEND_TIME or NO_TIMESTAMP_TYPE")
+        }
+        let key = try base64(5, field("key"))
+        let value = try base64(6, field("value"))
+        if let problem = headers.problem { throw .invalidEvent(problem) }
+        if let unknown { throw .invalidEvent("Unknown field '\(field(unknown.truncatedForMessage))'") }
+        return SinkRecord(
+            topic: topic, partition: Int32(partition), offset: offset, key: key,
+            value: value.map(SinkValueClassifier.classify) ?? .tombstone, headersJSON: headers.stored,
+            timestampMilliseconds: timestamp.flatMap { $0 >= 0 ? $0 : nil },
+            timestampType: timestampType == "NO_TIMESTAMP_TYPE" ? nil : timestampType)
+    }
+
+    private func string(_ index: Int, _ field: @autoclosure () -> String) throws(FunctionError) -> [UInt8]? {
+        switch members[index] {
+        case .absent, .null: return nil
+        case let .string(text): return text
+        case let .wrongType(type): throw .invalidEvent("Field '\(field())' must be a string, got \(type)")
+        case .number: throw .invalidEvent("Field '\(field())' must be a string, got number")
+        }
+    }
+
+    private func integer(
+        _ index: Int, _ field: @autoclosure () -> String, in range: ClosedRange<Int64>
+    ) throws(FunctionError) -> Int64? {
+        func problem() -> String { "Field '\(field())' must be an integer from \(range.lowerBound) to \(range.upperBound)" }
+        switch members[index] {
+        case .absent, .null: return nil
+        case .string: throw .invalidEvent("\(problem()), got string")
+        case let .wrongType(type): throw .invalidEvent("\(problem()), got \(type)")
+        case let .number(span):
+            let text = UnsafeBufferPointer(rebasing: numbers[span])
+            guard let number = SourceNumber.integer(text), range.contains(number) else {
+                throw .invalidEvent("\(problem()), got \(String(decoding: text, as: UTF8.self).prefix(40))")
+            }
+            return number
+        }
+    }
+
+    private func base64(_ index: Int, _ field: @autoclosure () -> String) throws(FunctionError) -> [UInt8]? {
+        guard let text = try string(index, field()) else { return nil }
+        guard let bytes = text.withUnsafeBufferPointer({ Base64.decode(symbols: $0) }) else {
+            throw .invalidEvent("Field '\(field())' must be base64 (standard alphabet, padded)")
+        }
+        return bytes
+    }
+}
+
+/// JSON number text as `Int64(text)` reads it: nil for fractions, exponents and overflow.
+enum SourceNumber {
+    static func integer(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var index = 0
+        let negative = text.first == UInt8(ascii: "-")
+        if negative { index = 1 }
+        guard index < text.count, text.count - index <= 18 else {
+            return Int64(String(decoding: text, as: UTF8.self))
+        }
+        var value: Int64 = 0
+        while index < text.count {
+            let digit = text[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+            index += 1
+        }
+        return negative ? -value : value
+    }
+}
