@@ -2,8 +2,8 @@ import CLibPQ
 
 /// One `COPY ... FROM STDIN (FORMAT binary)` in progress: rows are encoded as they come and sent in
 /// pieces of `chunkBytes`, so the server works on the first rows while later ones are still being
-/// read. The pieces sent are kept (`sent`) until the batch ends, so the same rows can be copied
-/// again elsewhere (`PostgresConnection.copy(_:with:)`) without reading the batch a second time.
+/// read. The pieces sent can be kept (`sent`), so the same rows can be copied again elsewhere
+/// (`PostgresConnection.copy(_:with:)`) without reading the batch a second time.
 struct CopyStream {
     /// What one `PQputCopyData` call carries: small enough that the server starts early, large
     /// enough that the calls cost nothing next to the rows.
@@ -12,16 +12,19 @@ struct CopyStream {
     let connection: PostgresConnection
     let table: TableName
     private var encoder: CopyEncoder
+    /// The pieces sent, when kept (`keepingSent`).
     private(set) var sent: [[UInt8]] = []
+    private let keepsSent: Bool
     private(set) var rows = 0
     /// The copy ended (sent in full and answered, or cancelled).
     private(set) var isEnded = false
 
     /// Starts the copy; the connection takes no other command until `finish` or `cancel`.
-    init(_ statement: String, table: TableName, on connection: PostgresConnection) throws(SinkError) {
+    init(_ statement: String, table: TableName, on connection: PostgresConnection, keepingSent: Bool = false) throws(SinkError) {
         try connection.startCopy(statement)
         self.connection = connection
         self.table = table
+        keepsSent = keepingSent
         encoder = CopyEncoder(reservingCapacity: Self.chunkBytes + 16 * 1024)
         encoder.appendRaw(CopyEncoder.header)
     }
@@ -55,7 +58,7 @@ struct CopyStream {
 
     private mutating func send(_ bytes: [UInt8]) throws(SinkError) {
         try connection.sendCopyData(bytes)
-        sent.append(bytes)
+        if keepsSent { sent.append(bytes) }
     }
 }
 

@@ -188,28 +188,6 @@ public final class PostgresSink: @unchecked Sendable {
         return latest
     }
 
-    /// Upsert mode's batch: the last record per key of each table, copied into the staging table and
-    /// moved from there with one statement, in one transaction.
-    func upsert(_ groups: [(table: TableName, records: [SinkRecord])]) throws(SinkError) -> WriteSummary {
-        var summary = WriteSummary()
-        var batches: [(table: TableName, records: [SinkRecord])] = []
-        for group in groups {
-            let latest = try Self.latestPerKey(group.records)
-            summary.skipped += group.records.count - latest.count
-            batches.append((group.table, latest))
-        }
-        let outcome = try withConnection { connection throws(SinkError) -> WriteSummary in
-            for batch in batches {
-                try prepare(batch.table, on: connection)
-            }
-            return try runUpserts(batches, on: connection)
-        }
-        summary.written = outcome.written
-        summary.deleted = outcome.deleted
-        summary.skipped += outcome.skipped
-        return summary
-    }
-
     /// Creates the connection's staging table when it has none yet, and opens the batch's transaction.
     func begin(on connection: PostgresConnection) throws(SinkError) {
         if !hasStagingTable {
@@ -217,40 +195,6 @@ public final class PostgresSink: @unchecked Sendable {
             hasStagingTable = true
         }
         _ = try connection.execute("BEGIN")
-    }
-
-    /// The staging table is emptied by the commit (or the rollback).
-    private func runUpserts(
-        _ batches: [(table: TableName, records: [SinkRecord])], on connection: PostgresConnection
-    ) throws(SinkError) -> WriteSummary {
-        var summary = WriteSummary()
-        try begin(on: connection)
-        do throws(SinkError) {
-            for (index, batch) in batches.enumerated() {
-                if index > 0 { _ = try connection.execute(StagingTable.truncateStatement) }
-                var copy = try CopyStream(StagingTable.copyStatement, table: batch.table, on: connection)
-                do {
-                    for record in batch.records { try copy.append(record) }
-                } catch {
-                    copy.cancel()
-                    throw error
-                }
-                try copy.finish()
-                afterCopyBeforeInsert?(connection.backendProcessID)
-                let hasTombstones = batch.records.contains { $0.value == .tombstone }
-                let result = try connection.execute(StagingTable.upsertStatement(into: batch.table, hasTombstones: hasTombstones))
-                let written = result.rows.first?[0].flatMap { Int($0) } ?? 0
-                let deleted = result.rows.first?[1].flatMap { Int($0) } ?? 0
-                summary.written += written
-                summary.deleted += deleted
-                summary.skipped += batch.records.count - written - deleted
-            }
-            _ = try connection.execute("COMMIT")
-        } catch {
-            if connection.isUsable { _ = try? connection.execute("ROLLBACK") }
-            throw Self.explained(error)
-        }
-        return summary
     }
 
     static func explained(_ error: SinkError) -> SinkError {

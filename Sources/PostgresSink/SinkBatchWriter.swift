@@ -1,25 +1,37 @@
 /// One batch, written while its records are still being read (`PostgresSink.write(_:)`).
 ///
-/// Insert mode: the first table's rows go to the server as they arrive, with `COPY` straight into
-/// the table inside a savepoint, so PostgreSQL stores rows while later ones are still being
-/// decoded. When a row is already stored (a redelivery, SQLSTATE 23505) the savepoint is rolled
-/// back and the same rows, kept as sent, are copied into the staging table and moved with `INSERT
-/// ... ON CONFLICT DO NOTHING`. Rows of other tables are held and written the same way at the end.
-/// Upsert mode holds every row: the last one per key must be known before any is written.
-/// Everything is one transaction; any failure, or a batch whose reading fails, rolls it back.
+/// The first table's rows go to the server as they arrive, with `COPY` straight into the table
+/// inside a savepoint, so PostgreSQL stores rows while later ones are still being decoded. That is
+/// right only when no row of the batch is stored yet: when one is (a redelivery, an update; SQLSTATE
+/// 23505) the savepoint is rolled back and the rows are copied into the staging table and moved with
+/// one `INSERT ... ON CONFLICT` (`StagingTable`). Insert mode copies again the bytes it sent; upsert
+/// mode holds the records, and gives up the direct copy at once for a tombstone or a key seen twice
+/// (the last record per key must be chosen first). Rows of other tables are written at the end.
+/// Everything is one transaction; a failure, or a batch whose reading fails, rolls it back.
 public final class SinkBatchWriter {
     private static let savepoint = "lambda_kafka_sink_direct"
+    private struct KeyIdentity: Hashable {
+        var topic: String
+        var key: [UInt8]
+    }
 
     private let sink: PostgresSink
+    private let mode: SinkSettings.Mode
     private var count = 0
-    /// A record of a topic the sink does not write: reported before any other sink failure.
+    /// A record of a topic the sink does not write: reported before any other problem.
     private var topicFailure: SinkError?
+    /// Upsert mode: a record without a key, reported next.
+    private var keyFailure: SinkError?
     private var failure: SinkError?
     private var connection: PostgresConnection?
     private var transactionOpen = false
     private var stagingUsed = false
-    /// Insert mode: the copy the first table's rows stream into.
+    private var started = false
+    /// The direct copy of the first table's rows, while it is still worth going on with.
     private var stream: CopyStream?
+    /// Upsert mode: the keys the direct copy has, so a second record of one ends it.
+    private var directKeys = Set<KeyIdentity>()
+    /// Every record in upsert mode; those of other tables than the stream's in insert mode.
     private var held: [(table: TableName, records: [SinkRecord])] = []
     private var tables: [TableName] = []
     /// Tables checked or created inside the transaction: known good once it commits.
@@ -28,24 +40,42 @@ public final class SinkBatchWriter {
 
     init(sink: PostgresSink) {
         self.sink = sink
+        mode = sink.settings.mode
     }
 
     /// Takes the batch's next record. Problems are kept for `finish`; after one, records are only checked.
     public func append(_ record: SinkRecord) {
         count += 1
-        guard let table = table(for: record), topicFailure == nil, failure == nil else { return }
-        if sink.settings.mode == .insert {
-            do throws(SinkError) {
-                if stream == nil, held.isEmpty { stream = try startStream(table) }
-                if stream?.table == table {
-                    try stream?.append(record)
-                    return
-                }
-            } catch {
-                fail(error)
+        guard let table = table(for: record), topicFailure == nil else { return }
+        if mode == .upsert, record.key == nil, keyFailure == nil {
+            keyFailure = SinkError(
+                .invalidRecord,
+                "Record \(record.topic)-\(record.partition)@\(record.offset) has no key; upsert mode stores records by key (use SINK_MODE=insert for keyless topics)")
+            abandon()
+        }
+        guard keyFailure == nil, failure == nil else { return }
+        if mode == .upsert { hold(record, in: table) }
+        do throws(SinkError) {
+            if !started {
+                started = true
+                stream = try startStream(table)
+            }
+            guard stream?.table == table else {
+                if mode == .insert { hold(record, in: table) }
                 return
             }
+            if mode == .upsert,
+               record.value == .tombstone || !directKeys.insert(KeyIdentity(topic: record.topic, key: record.key ?? [])).inserted {
+                try endDirectCopy()
+                return
+            }
+            try stream?.append(record)
+        } catch {
+            fail(error)
         }
+    }
+
+    private func hold(_ record: SinkRecord, in table: TableName) {
         if let index = held.firstIndex(where: { $0.table == table }) {
             held[index].records.append(record)
         } else {
@@ -74,11 +104,12 @@ public final class SinkBatchWriter {
     /// Connects (or reuses the connection), checks the table, opens the transaction and starts the copy.
     private func startStream(_ table: TableName) throws(SinkError) -> CopyStream {
         let sink = sink
+        let mode = mode
         let started = try sink.withConnection { connection throws(SinkError) -> CopyStream in
             try sink.prepare(table, on: connection)
             try sink.begin(on: connection)
             do throws(SinkError) {
-                return try Self.startDirectCopy(table, on: connection)
+                return try Self.startDirectCopy(table, on: connection, keepingSent: mode == .insert)
             } catch {
                 if connection.isUsable { _ = try? connection.execute("ROLLBACK") }
                 throw error
@@ -89,78 +120,135 @@ public final class SinkBatchWriter {
         return started
     }
 
-    private static func startDirectCopy(_ table: TableName, on connection: PostgresConnection) throws(SinkError) -> CopyStream {
+    private static func startDirectCopy(
+        _ table: TableName, on connection: PostgresConnection, keepingSent: Bool
+    ) throws(SinkError) -> CopyStream {
         _ = try connection.execute("SAVEPOINT \(savepoint)")
-        return try CopyStream(StagingTable.directCopyStatement(into: table), table: table, on: connection)
+        // Insert mode copies the same bytes into the staging table when the direct copy meets a stored row.
+        return try CopyStream(
+            StagingTable.directCopyStatement(into: table), table: table, on: connection, keepingSent: keepingSent)
+    }
+
+    /// Upsert mode: cancels the direct copy; its table's held records go through the staging table.
+    private func endDirectCopy() throws(SinkError) {
+        guard var copy = stream else { return }
+        stream = nil
+        copy.cancel()
+        _ = try copy.connection.execute("ROLLBACK TO SAVEPOINT \(Self.savepoint)")
     }
 
     /// Ends the batch: the rest of the rows written and the transaction committed.
-    /// - Throws: the first problem (a topic the sink does not write before any other); nothing is then stored.
+    /// - Throws: the first problem (a topic the sink does not write, then a record upsert mode
+    ///   cannot store, then the database's); nothing is then stored.
     func finish() throws(SinkError) -> WriteSummary {
-        if let problem = topicFailure ?? failure {
+        if let problem = topicFailure ?? keyFailure ?? failure {
             abandon()
             throw problem
         }
         var summary = WriteSummary()
         guard count > 0 else { return summary }
-        summary.tables = tables.map(\.description)
-        switch sink.settings.mode {
-        case .insert:
-            do {
-                try finishInserts(into: &summary)
-            } catch {
-                fail(error)
-                throw PostgresSink.explained(error)
+        var groups = held
+        held = []
+        do {
+            if mode == .upsert {
+                for (index, group) in groups.enumerated() {
+                    let latest = try PostgresSink.latestPerKey(group.records)
+                    summary.skipped += group.records.count - latest.count
+                    groups[index].records = latest
+                }
             }
-        case .upsert:
-            let groups = held
-            held = []
-            let outcome = try sink.upsert(groups)
-            summary.written = outcome.written
-            summary.deleted = outcome.deleted
-            summary.skipped = outcome.skipped
+            summary.tables = tables.map(\.description)
+            try finishWrites(groups, into: &summary)
+        } catch {
+            fail(error)
+            throw PostgresSink.explained(error)
         }
         return summary
     }
 
-    private func finishInserts(into summary: inout WriteSummary) throws(SinkError) {
-        guard var first = stream, let connection else { return }
-        stream = nil
-        try insert(&first, into: &summary)
-        let groups = held
-        held = []
-        for group in groups {
-            try sink.prepare(group.table, on: connection, inTransaction: true)
-            preparedInTransaction.append(group.table)
-            stream = try Self.startDirectCopy(group.table, on: connection)
-            for record in group.records { try stream?.append(record) }
-            guard var copy = stream else { return }
+    private func finishWrites(_ groups: [(table: TableName, records: [SinkRecord])], into summary: inout WriteSummary) throws(SinkError) {
+        guard let connection else { return }
+        var directTable: TableName?
+        if var first = stream {
             stream = nil
-            try insert(&copy, into: &summary)
+            if try finishDirectCopy(&first) {
+                summary.written += first.rows
+                directTable = first.table
+            } else if mode == .insert {
+                try insertStaged(first.sent, rows: first.rows, into: first.table, into: &summary)
+            }
+        }
+        for group in groups where group.table != directTable {
+            if group.table != tables.first {
+                try sink.prepare(group.table, on: connection, inTransaction: true)
+                preparedInTransaction.append(group.table)
+            }
+            switch mode {
+            case .insert:
+                stream = try Self.startDirectCopy(group.table, on: connection, keepingSent: true)
+                for record in group.records { try stream?.append(record) }
+                guard var copy = stream else { continue }
+                stream = nil
+                if try finishDirectCopy(&copy) {
+                    summary.written += copy.rows
+                } else {
+                    try insertStaged(copy.sent, rows: copy.rows, into: group.table, into: &summary)
+                }
+            case .upsert:
+                try upsertStaged(group.records, into: group.table, into: &summary)
+            }
         }
         _ = try connection.execute("COMMIT")
         transactionOpen = false
         sink.preparedTables.formUnion(preparedInTransaction)
     }
 
-    /// Ends a direct copy; when a row was already stored, writes the rows through the staging table instead.
-    private func insert(_ copy: inout CopyStream, into summary: inout WriteSummary) throws(SinkError) {
-        let connection = copy.connection
+    /// Ends a direct copy: true when its rows are in; false (savepoint rolled back) when one was stored already.
+    private func finishDirectCopy(_ copy: inout CopyStream) throws(SinkError) -> Bool {
         do {
             try copy.finish()
-            sink.afterDirectCopy?(connection.backendProcessID)
-            _ = try connection.execute("RELEASE SAVEPOINT \(Self.savepoint)")
-            summary.written += copy.rows
+            sink.afterDirectCopy?(copy.connection.backendProcessID)
+            _ = try copy.connection.execute("RELEASE SAVEPOINT \(Self.savepoint)")
+            return true
         } catch where error.sqlState == "23505" {
-            _ = try connection.execute("ROLLBACK TO SAVEPOINT \(Self.savepoint)")
-            if stagingUsed { _ = try connection.execute(StagingTable.truncateStatement) }
-            try connection.copy(copy.sent, with: StagingTable.copyStatement)
-            stagingUsed = true
-            sink.afterCopyBeforeInsert?(connection.backendProcessID)
-            let result = try connection.execute(StagingTable.insertStatement(into: copy.table))
-            summary.written += result.affected
-            summary.skipped += copy.rows - result.affected
+            _ = try copy.connection.execute("ROLLBACK TO SAVEPOINT \(Self.savepoint)")
+            return false
         }
+    }
+
+    private func prepareStaging(on connection: PostgresConnection) throws(SinkError) {
+        if stagingUsed { _ = try connection.execute(StagingTable.truncateStatement) }
+        stagingUsed = true
+    }
+
+    /// Insert mode: the rows sent to the direct copy, copied again into the staging table and moved from there.
+    private func insertStaged(_ chunks: [[UInt8]], rows: Int, into table: TableName, into summary: inout WriteSummary) throws(SinkError) {
+        guard let connection else { return }
+        try prepareStaging(on: connection)
+        try connection.copy(chunks, with: StagingTable.copyStatement)
+        sink.afterCopyBeforeInsert?(connection.backendProcessID)
+        let result = try connection.execute(StagingTable.insertStatement(into: table))
+        summary.written += result.affected
+        summary.skipped += rows - result.affected
+    }
+
+    /// Upsert mode: the last record per key, copied into the staging table and moved from there.
+    private func upsertStaged(_ records: [SinkRecord], into table: TableName, into summary: inout WriteSummary) throws(SinkError) {
+        guard let connection else { return }
+        try prepareStaging(on: connection)
+        stream = try CopyStream(StagingTable.copyStatement, table: table, on: connection)
+        for record in records { try stream?.append(record) }
+        guard var copy = stream else { return }
+        stream = nil
+        try copy.finish()
+        sink.afterCopyBeforeInsert?(connection.backendProcessID)
+        let hasTombstones = records.contains { $0.value == .tombstone }
+        let result = try connection.execute(StagingTable.upsertStatement(into: table, hasTombstones: hasTombstones))
+        let written = result.rows.first?[0].flatMap { Int($0) } ?? 0
+        let deleted = result.rows.first?[1].flatMap { Int($0) } ?? 0
+        summary.written += written
+        summary.deleted += deleted
+        summary.skipped += records.count - written - deleted
     }
 
     private func fail(_ error: SinkError) {

@@ -43,18 +43,16 @@ final class CopyPathCrashTests {
         }
     }
 
-    /// In insert mode a batch is copied into the staging table only when some of its rows are already
-    /// stored (a redelivery overlapping an earlier one): the first quarter of the batch is stored first.
+    /// A batch is copied into the staging table when some of its rows are already stored (a
+    /// redelivery overlapping an earlier one, or updated keys): the first quarter is stored first.
     @Test(arguments: [SinkSettings.Mode.insert, .upsert])
     func aCrashBetweenCopyAndInsertLeavesNothingAndRedeliveryWritesEachRowOnce(mode: SinkSettings.Mode) throws {
         let sink = try PostgresSink(settings: SinkSettings(connection: postgres.url, topics: try #require(SinkTopics("crash-*")), mode: mode))
         let topic = "crash-\(mode.rawValue)"
         let table = "crash_\(mode.rawValue)"
         let records = Self.batch(topic, count: 2_000)
-        let stored = mode == .insert ? 500 : 0
-        if stored > 0 {
-            #expect(try sink.write(Array(records.prefix(stored))).written == stored)
-        }
+        let stored = 500
+        #expect(try sink.write(Array(records.prefix(stored))).written == stored)
         let termination = Termination(postgres)
         sink.afterCopyBeforeInsert = termination.hook
         do {
@@ -77,11 +75,13 @@ final class CopyPathCrashTests {
         #expect(try postgres.query("SELECT count(*) FROM \(table)") == "2000")
     }
 
-    /// Insert mode's first delivery copies straight into the table: a crash after that copy, before the
-    /// commit, leaves nothing, and the redelivery writes each row once.
-    @Test func aCrashAfterTheDirectCopyLeavesNothingAndRedeliveryWritesEachRowOnce() throws {
-        let sink = try PostgresSink(settings: SinkSettings(connection: postgres.url, topics: try #require(SinkTopics("crash-*")), mode: .insert))
-        let records = Self.batch("crash-direct", count: 2_000)
+    /// A batch of rows not stored yet is copied straight into the table: a crash after that copy,
+    /// before the commit, leaves nothing, and the redelivery writes each row once.
+    @Test(arguments: [SinkSettings.Mode.insert, .upsert])
+    func aCrashAfterTheDirectCopyLeavesNothingAndRedeliveryWritesEachRowOnce(mode: SinkSettings.Mode) throws {
+        let sink = try PostgresSink(settings: SinkSettings(connection: postgres.url, topics: try #require(SinkTopics("crash-*")), mode: mode))
+        let table = "crash_direct_\(mode.rawValue)"
+        let records = Self.batch("crash-direct-\(mode.rawValue)", count: 2_000)
         let termination = Termination(postgres)
         sink.afterDirectCopy = termination.hook
         do {
@@ -91,16 +91,16 @@ final class CopyPathCrashTests {
             #expect(error.kind == .databaseUnavailable, "\(error)")
         }
         #expect(termination.answer == "t", "the hook did not end the connection")
-        #expect(try postgres.query("SELECT count(*) FROM crash_direct") == "0", "the interrupted batch left rows behind")
+        #expect(try postgres.query("SELECT count(*) FROM \(table)") == "0", "the interrupted batch left rows behind")
 
         let redelivered = try sink.write(records)
         #expect(redelivered.written == records.count)
-        try Self.expectEachRowOnce(postgres, "crash_direct")
+        try Self.expectEachRowOnce(postgres, table)
 
         let again = try sink.write(records)
         #expect(again.written == 0)
         #expect(again.skipped == records.count)
-        #expect(try postgres.query("SELECT count(*) FROM crash_direct") == "2000")
+        #expect(try postgres.query("SELECT count(*) FROM \(table)") == "2000")
     }
 
     /// A hook that ends the batch's server process the first time it runs; `answer` says whether it did.
