@@ -56,12 +56,15 @@ struct SourceHeadersReader {
         }
         guard count == 1 else { return "Field '\(path())' must be an object with one header name" }
         if let valueProblem { return valueProblem }
-        let shownName = String(name.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : Character($0) })
         output.appendLiteral(first ? "{\"key\":" : ",{\"key\":")
-        output.writeString(shownName)
-        if let text = String(validating: bytes, as: UTF8.self), !bytes.contains(0) {
+        if name.utf8.contains(0) {
+            output.writeString(String(name.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : Character($0) }))
+        } else {
+            output.writeString(name)
+        }
+        if !bytes.contains(0), bytes.withUnsafeBufferPointer(isValidUTF8) {
             output.appendLiteral(",\"value\":")
-            output.writeString(text)
+            output.writeString(bytes: bytes)
         } else {
             output.appendLiteral(",\"value_base64\":")
             output.writeString(Base64.encode(bytes))

@@ -14,8 +14,10 @@ struct SourceRecordReader {
         /// JSON null, which every field takes as absent.
         case null
         case wrongType(String)
-        /// A string's text (escapes decoded).
-        case string([UInt8])
+        /// A string without escapes: where its text is in the event's bytes.
+        case string(Range<Int>)
+        /// A string with escapes: its decoded text.
+        case escapedString([UInt8])
         /// A number's text.
         case number(Range<Int>)
     }
@@ -24,7 +26,7 @@ struct SourceRecordReader {
         "topic", "partition", "offset", "timestamp", "timestampType", "key", "value", "headers",
         "keySchemaMetadata", "valueSchemaMetadata",
     ]
-    private static let timestampTypes: Set<String> = ["CREATE_TIME", "LOG_APPEND_TIME", "NO_TIMESTAMP_TYPE"]
+    private static let timestampTypes = ["CREATE_TIME", "LOG_APPEND_TIME", "NO_TIMESTAMP_TYPE"]
 
     private var members = [Member](repeating: .absent, count: 8)
     private var seenKnown: UInt16 = 0
@@ -35,19 +37,19 @@ struct SourceRecordReader {
 
     /// Reads the value the scanner stands on (valid JSON); `path` names it in messages.
     mutating func read(
-        _ scanner: inout JSONScanner, depth: Int, path: () -> String
+        _ scanner: inout JSONScanner, depth: Int, topics: inout TopicCache, path: () -> String
     ) throws(JSONParser.Error) -> Result<SinkRecord, FunctionError> {
         guard scanner.current == UInt8(ascii: "{") else {
             let type = scanner.typeNameOfCurrentValue
             try scanner.skipValue(depth: depth)
             return .failure(.invalidEvent("'\(path())' must be a JSON object, got \(type)"))
         }
-        numbers = scanner.bytes
+        source = scanner.bytes
         try scanner.readObject(depth: depth + 1) { scanner, name throws(JSONParser.Error) in
             try member(name, &scanner, depth: depth + 1, path: path)
         }
         do throws(FunctionError) {
-            return .success(try record(path: path()))
+            return .success(try record(path: path(), topics: &topics))
         } catch {
             return .failure(error)
         }
@@ -84,7 +86,7 @@ struct SourceRecordReader {
         case UInt8(ascii: "\""):
             var decoded: [UInt8] = []
             let span = try scanner.scanString(into: &decoded)
-            members[index] = .string(span.escaped ? decoded : Array(UnsafeBufferPointer(rebasing: scanner.bytes[span.content])))
+            members[index] = span.escaped ? .escapedString(decoded) : .string(span.content)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             members[index] = .number(try scanner.scanNumber())
         default:
@@ -93,14 +95,16 @@ struct SourceRecordReader {
         }
     }
 
-    /// The event's bytes, for number texts.
-    private var numbers = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    /// The event's bytes, which `.string` and `.number` point into.
+    private var source = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
 
-    private func record(path: String) throws(FunctionError) -> SinkRecord {
+    private func record(path: String, topics: inout TopicCache) throws(FunctionError) -> SinkRecord {
         func field(_ name: String) -> String { "\(path).\(name)" }
         if let repeated { throw .invalidEvent("Field '\(field(repeated.truncatedForMessage))' appears more than once") }
-        guard let topicText = try string(0, field("topic")) else { throw .invalidEvent("Field '\(field("topic"))' is required") }
-        let topic = try TopicName.validate(String(decoding: topicText, as: UTF8.self), field: field("topic"))
+        let topicName = try withText(0, field("topic")) { text throws(FunctionError) in
+            try topics.name(text) { name throws(FunctionError) in try TopicName.validate(name, field: field("topic")) }
+        }
+        guard let topic = topicName else { throw .invalidEvent("Field '\(field("topic"))' is required") }
         guard let partition = try integer(1, field("partition"), in: 0...Int64(Int32.max)) else {
             throw .invalidEvent("Field '\(field("partition"))' is required")
         }
@@ -108,9 +112,11 @@ struct SourceRecordReader {
             throw .invalidEvent("Field '\(field("offset"))' is required")
         }
         let timestamp = try integer(3, field("timestamp"), in: -1...Int64(253_402_300_799_999))
-        let timestampType = try string(4, field("timestampType")).map { String(decoding: $0, as: UTF8.self) }
-        if let timestampType, !Self.timestampTypes.contains(timestampType) {
-            throw .invalidEvent("Field '\(field("timestampType"))' must be CREATE_TIME, LOG_APPEND_TIME or NO_TIMESTAMP_TYPE")
+        let timestampType = try withText(4, field("timestampType")) { text throws(FunctionError) in
+            guard let known = Self.timestampTypes.first(where: { $0.utf8.elementsEqual(text) }) else {
+                throw .invalidEvent("Field '\(field("timestampType"))' must be CREATE_TIME, LOG_APPEND_TIME or NO_TIMESTAMP_TYPE")
+            }
+            return known
         }
         let key = try base64(5, field("key"))
         let value = try base64(6, field("value"))
@@ -123,10 +129,14 @@ struct SourceRecordReader {
             timestampType: timestampType == "NO_TIMESTAMP_TYPE" ? nil : timestampType)
     }
 
-    private func string(_ index: Int, _ field: @autoclosure () -> String) throws(FunctionError) -> [UInt8]? {
+    /// `body` with a string member's text (valid UTF-8); nil when the member is absent or null.
+    private func withText<T>(
+        _ index: Int, _ field: @autoclosure () -> String, _ body: (UnsafeBufferPointer<UInt8>) throws(FunctionError) -> T
+    ) throws(FunctionError) -> T? {
         switch members[index] {
         case .absent, .null: return nil
-        case let .string(text): return text
+        case let .string(span): return try body(UnsafeBufferPointer(rebasing: source[span]))
+        case let .escapedString(text): return try text.withUnsafeBufferPointer { buffer throws(FunctionError) in try body(buffer) }
         case let .wrongType(type): throw .invalidEvent("Field '\(field())' must be a string, got \(type)")
         case .number: throw .invalidEvent("Field '\(field())' must be a string, got number")
         }
@@ -138,10 +148,10 @@ struct SourceRecordReader {
         func problem() -> String { "Field '\(field())' must be an integer from \(range.lowerBound) to \(range.upperBound)" }
         switch members[index] {
         case .absent, .null: return nil
-        case .string: throw .invalidEvent("\(problem()), got string")
+        case .string, .escapedString: throw .invalidEvent("\(problem()), got string")
         case let .wrongType(type): throw .invalidEvent("\(problem()), got \(type)")
         case let .number(span):
-            let text = UnsafeBufferPointer(rebasing: numbers[span])
+            let text = UnsafeBufferPointer(rebasing: source[span])
             guard let number = SourceNumber.integer(text), range.contains(number) else {
                 throw .invalidEvent("\(problem()), got \(String(decoding: text, as: UTF8.self).prefix(40))")
             }
@@ -150,11 +160,29 @@ struct SourceRecordReader {
     }
 
     private func base64(_ index: Int, _ field: @autoclosure () -> String) throws(FunctionError) -> [UInt8]? {
-        guard let text = try string(index, field()) else { return nil }
-        guard let bytes = text.withUnsafeBufferPointer({ Base64.decode(symbols: $0) }) else {
-            throw .invalidEvent("Field '\(field())' must be base64 (standard alphabet, padded)")
+        try withText(index, field()) { text throws(FunctionError) in
+            guard let bytes = Base64.decode(symbols: text) else {
+                throw .invalidEvent("Field '\(field())' must be base64 (standard alphabet, padded)")
+            }
+            return bytes
         }
-        return bytes
+    }
+}
+
+/// The last topic name read, so a batch's records (nearly always of one topic) share one `String`
+/// and its check runs once.
+struct TopicCache {
+    private var bytes: [UInt8] = []
+    private var name: String?
+
+    mutating func name(
+        _ text: UnsafeBufferPointer<UInt8>, checked check: (String) throws(FunctionError) -> String
+    ) throws(FunctionError) -> String {
+        if let name, bytes.elementsEqual(text) { return name }
+        let checkedName = try check(String(decoding: text, as: UTF8.self))
+        bytes = Array(text)
+        name = checkedName
+        return checkedName
     }
 }
 

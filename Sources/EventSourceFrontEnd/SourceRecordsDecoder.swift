@@ -55,6 +55,7 @@ enum SourceRecordsDecoder {
         var problem: FunctionError?
         // The last topic-partition a record matched `name` with: the comparison is made once.
         var matched: (topic: String, partition: Int32)?
+        var topics = TopicCache()
         let limit = KafkaSourceEvent.maximumRecords - total
         try scanner.readArray(depth: 3) { scanner, index throws(JSONParser.Error) in
             count += 1
@@ -64,7 +65,7 @@ enum SourceRecordsDecoder {
                 return
             }
             var reader = SourceRecordReader()
-            switch try reader.read(&scanner, depth: 3, path: { "\(path)[\(index)]" }) {
+            switch try reader.read(&scanner, depth: 3, topics: &topics, path: { "\(path)[\(index)]" }) {
             case let .failure(error):
                 problem = error
             case let .success(record):
