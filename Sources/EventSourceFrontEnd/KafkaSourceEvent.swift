@@ -116,15 +116,13 @@ package enum SinkValueClassifier {
 
     /// jsonb refuses `\u0000`; such a value is stored as bytes rather than failing the batch.
     private static func containsEscapedNUL(_ bytes: [UInt8]) -> Bool {
-        let needle = Array("\\u0000".utf8)
-        guard bytes.count >= needle.count else { return false }
-        var index = 0
-        while index + needle.count <= bytes.count {
-            if bytes[index] == needle[0], bytes[index + 1] == needle[1], Array(bytes[index..<index + needle.count]) == needle {
-                return true
+        let needle: [UInt8] = Array("\\u0000".utf8)
+        return bytes.withUnsafeBufferPointer { bytes in
+            guard bytes.count >= needle.count else { return false }
+            for index in 0...(bytes.count - needle.count) where bytes[index] == UInt8(ascii: "\\") {
+                if needle.indices.allSatisfy({ bytes[index + $0] == needle[$0] }) { return true }
             }
-            index += 1
+            return false
         }
-        return false
     }
 }

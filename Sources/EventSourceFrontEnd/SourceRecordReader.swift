@@ -22,10 +22,11 @@ struct SourceRecordReader {
         case number(Range<Int>)
     }
 
-    private static let knownNames: [String] = [
+    private static let knownNames: [[UInt8]] = [
         "topic", "partition", "offset", "timestamp", "timestampType", "key", "value", "headers",
         "keySchemaMetadata", "valueSchemaMetadata",
-    ]
+    ].map { Array($0.utf8) }
+    private static let headersIndex = 7
     private static let timestampTypes = ["CREATE_TIME", "LOG_APPEND_TIME", "NO_TIMESTAMP_TYPE"]
 
     private var members = [Member](repeating: .absent, count: 8)
@@ -45,7 +46,7 @@ struct SourceRecordReader {
             return .failure(.invalidEvent("'\(path())' must be a JSON object, got \(type)"))
         }
         source = scanner.bytes
-        try scanner.readObject(depth: depth + 1) { scanner, name throws(JSONParser.Error) in
+        try scanner.readObjectNames(depth: depth + 1) { scanner, name throws(JSONParser.Error) in
             try member(name, &scanner, depth: depth + 1, path: path)
         }
         do throws(FunctionError) {
@@ -56,22 +57,23 @@ struct SourceRecordReader {
     }
 
     private mutating func member(
-        _ name: String, _ scanner: inout JSONScanner, depth: Int, path: () -> String
+        _ nameText: UnsafeBufferPointer<UInt8>, _ scanner: inout JSONScanner, depth: Int, path: () -> String
     ) throws(JSONParser.Error) {
-        guard let index = Self.knownNames.firstIndex(of: name) else {
+        guard let index = Self.knownNames.firstIndex(where: { $0.count == nameText.count && $0.elementsEqual(nameText) }) else {
+            let name = String(decoding: nameText, as: UTF8.self)
             if seenOthers.contains(name) { repeated = repeated ?? name } else { seenOthers.append(name) }
             unknown = unknown ?? name
             try scanner.skipValue(depth: depth)
             return
         }
         let bit = UInt16(1) << index
-        if seenKnown & bit != 0 { repeated = repeated ?? name }
+        if seenKnown & bit != 0 { repeated = repeated ?? String(decoding: nameText, as: UTF8.self) }
         seenKnown |= bit
         guard repeated == nil, index < members.count else {
             try scanner.skipValue(depth: depth)
             return
         }
-        if name == "headers" {
+        if index == Self.headersIndex {
             if scanner.current == UInt8(ascii: "n") {
                 _ = try scanner.scanLiteral()
             } else {
