@@ -56,6 +56,8 @@ struct SourceHeadersReader {
         }
         guard count == 1 else { return "Field '\(path())' must be an object with one header name" }
         if let valueProblem { return valueProblem }
+        // The most the entry can take: every byte a six-byte `\u00XX` escape, or base64 of it.
+        output.reserveAdditional(6 * (name.utf8.count + bytes.count) + 32)
         output.appendLiteral(first ? "{\"key\":" : ",{\"key\":")
         if name.utf8.contains(0) {
             output.writeString(String(name.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : Character($0) }))

@@ -88,11 +88,21 @@ extension PostgresConnection {
         PQclear(started)
     }
 
+    /// Sends `bytes` in messages of at most `CopyStream.chunkBytes`: libpq holds a whole message in
+    /// its buffer, so one huge row (a 6 MB event can hold a 17 MB header column) is not copied whole.
     func sendCopyData(_ bytes: [UInt8]) throws(SinkError) {
-        let sent = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32(buffer.count)) }
+        let accepted = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { text in
+                var start = 0
+                while start < text.count {
+                    let count = min(CopyStream.chunkBytes, text.count - start)
+                    guard PQputCopyData(handle, text.baseAddress.map { $0 + start }, Int32(count)) == 1 else { return false }
+                    start += count
+                }
+                return true
+            }
         }
-        guard sent == 1 else {
+        guard accepted else {
             throw failure(sqlState: nil, message: Self.trimmed(PQerrorMessage(handle)))
         }
     }
