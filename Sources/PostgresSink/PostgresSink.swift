@@ -86,7 +86,7 @@ public final class PostgresSink: @unchecked Sendable {
             do throws(Failure) {
                 try produce(writer)
             } catch {
-                writer.abandon()
+                writer.cancel()
                 throw .records(error)
             }
             do throws(SinkError) {

@@ -37,14 +37,18 @@ public final class SinkBatchWriter {
     /// Tables checked or created inside the transaction: known good once it commits.
     private var preparedInTransaction: [TableName] = []
     private var lastTopic: (name: String, table: TableName)?
+    /// The batch ended (finished or cancelled): later records are ignored.
+    private var isClosed = false
 
     init(sink: PostgresSink) {
         self.sink = sink
         mode = sink.settings.mode
     }
 
-    /// Takes the batch's next record. Problems are kept for `finish`; after one, records are only checked.
+    /// Takes the batch's next record. Problems are kept for `finish`; after one, records are only
+    /// checked. Only the producer given to `PostgresSink.write(_:)` calls it, while it runs.
     public func append(_ record: SinkRecord) {
+        guard !isClosed else { return }
         count += 1
         guard let table = table(for: record), topicFailure == nil else { return }
         if mode == .upsert, record.key == nil, keyFailure == nil {
@@ -141,6 +145,7 @@ public final class SinkBatchWriter {
     /// - Throws: the first problem (a topic the sink does not write, then a record upsert mode
     ///   cannot store, then the database's); nothing is then stored.
     func finish() throws(SinkError) -> WriteSummary {
+        isClosed = true
         if let problem = topicFailure ?? keyFailure ?? failure {
             abandon()
             throw problem
@@ -252,7 +257,13 @@ public final class SinkBatchWriter {
     }
 
     private func fail(_ error: SinkError) {
-        failure = error
+        failure = PostgresSink.explained(error)
+        abandon()
+    }
+
+    /// The producer failed: nothing of the batch is written.
+    func cancel() {
+        isClosed = true
         abandon()
     }
 
