@@ -22,11 +22,26 @@ struct SourceRecordReader {
         case number(Range<Int>)
     }
 
-    private static let knownNames: [[UInt8]] = [
-        "topic", "partition", "offset", "timestamp", "timestampType", "key", "value", "headers",
-        "keySchemaMetadata", "valueSchemaMetadata",
-    ].map { Array($0.utf8) }
     private static let headersIndex = 7
+
+    /// The member's place in `members` (then the two schema members, 8 and 9); nil for another name.
+    /// Compared as bytes, by length first: this runs for every member of every record.
+    private static func knownIndex(_ name: UnsafeBufferPointer<UInt8>) -> Int? {
+        func equals(_ literal: StaticString) -> Bool {
+            UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount).elementsEqual(name)
+        }
+        switch name.count {
+        case 3: return equals("key") ? 5 : nil
+        case 5: return equals("topic") ? 0 : equals("value") ? 6 : nil
+        case 6: return equals("offset") ? 2 : nil
+        case 7: return equals("headers") ? headersIndex : nil
+        case 9: return equals("partition") ? 1 : equals("timestamp") ? 3 : nil
+        case 13: return equals("timestampType") ? 4 : nil
+        case 17: return equals("keySchemaMetadata") ? 8 : nil
+        case 19: return equals("valueSchemaMetadata") ? 9 : nil
+        default: return nil
+        }
+    }
     private static let timestampTypes = ["CREATE_TIME", "LOG_APPEND_TIME", "NO_TIMESTAMP_TYPE"]
 
     private var members = [Member](repeating: .absent, count: 8)
@@ -59,7 +74,7 @@ struct SourceRecordReader {
     private mutating func member(
         _ nameText: UnsafeBufferPointer<UInt8>, _ scanner: inout JSONScanner, depth: Int, path: () -> String
     ) throws(JSONParser.Error) {
-        guard let index = Self.knownNames.firstIndex(where: { $0.count == nameText.count && $0.elementsEqual(nameText) }) else {
+        guard let index = Self.knownIndex(nameText) else {
             let name = String(decoding: nameText, as: UTF8.self)
             if seenOthers.contains(name) { repeated = repeated ?? name } else { seenOthers.append(name) }
             unknown = unknown ?? name

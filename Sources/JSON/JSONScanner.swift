@@ -153,7 +153,7 @@ package struct JSONScanner {
         guard let byte = current else { throw fail("unexpected end of input") }
         switch byte {
         case UInt8(ascii: "{"):
-            try readObject(depth: depth + 1) { scanner, _ throws(Error) in try scanner.skipValue(depth: depth + 1) }
+            try readObjectNames(depth: depth + 1) { scanner, _ throws(Error) in try scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
             try readArray(depth: depth + 1) { scanner, _ throws(Error) in try scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "\""):
