@@ -92,19 +92,38 @@ public enum Base64 {
         }
         guard count % 4 != 1 else { return nil }
         let table = alphabet.decodingTable
-        var output: [UInt8] = []
-        output.reserveCapacity(count / 4 * 3 + 2)
+        let whole = count / 4 * 4
+        let outputCount = whole / 4 * 3 + (count % 4 == 0 ? 0 : count % 4 - 1)
+        var valid = true
+        // Whole groups of four symbols, written straight into the result (events carry megabytes of base64).
+        var output = [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
+            table.withUnsafeBufferPointer { table in
+                var index = 0
+                var written = 0
+                while index < whole {
+                    let a = table[Int(all[index])], b = table[Int(all[index + 1])]
+                    let c = table[Int(all[index + 2])], d = table[Int(all[index + 3])]
+                    // Valid values are below 64; `invalid` has the top bits set.
+                    guard (a | b | c | d) & 0xC0 == 0 else {
+                        valid = false
+                        break
+                    }
+                    let group = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    buffer[written] = UInt8(truncatingIfNeeded: group >> 16)
+                    buffer[written + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                    buffer[written + 2] = UInt8(truncatingIfNeeded: group)
+                    written += 3
+                    index += 4
+                }
+                initialized = written
+            }
+        }
+        guard valid else { return nil }
         var group: UInt32 = 0
-        for index in 0..<count {
+        for index in whole..<count {
             let value = table[Int(all[index])]
             guard value != invalid else { return nil }
             group = group << 6 | UInt32(value)
-            if index % 4 == 3 {
-                output.append(UInt8(group >> 16 & 0xFF))
-                output.append(UInt8(group >> 8 & 0xFF))
-                output.append(UInt8(group & 0xFF))
-                group = 0
-            }
         }
         switch count % 4 {
         case 2:

@@ -16,11 +16,9 @@ package struct EventSourceFrontEnd: FrontEnd {
     }
 
     package func handle(_ event: ScannedEvent, bytes: [UInt8], invocation: FunctionInvocation) throws -> [UInt8] {
-        // A records array is taken out of the tree only when it is an array (produce events);
-        // event-source batches keep theirs, keyed by topic-partition.
-        let batch = try KafkaSourceEvent.decode(event.document)
-        invocation.metrics.action = "sink"
-        invocation.metrics.topic = batch.records.first?.topic
-        return try SinkAction.run(batch, sink: sink)
+        // The batch's records object was validated but not built by the scan: it is read from the
+        // event's bytes while the sink writes.
+        let batch = try KafkaSourceBatch.decode(event, bytes: bytes)
+        return try SinkAction.run(batch, sink: sink, invocation: invocation)
     }
 }

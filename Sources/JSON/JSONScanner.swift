@@ -53,16 +53,32 @@ package struct JSONScanner {
     /// Reads `{` member `}`, calling `member` with each key once the scanner stands on its value;
     /// `member` must consume exactly that value.
     package mutating func readObject(depth: Int, _ member: (inout JSONScanner, String) throws(Error) -> Void) throws(Error) {
+        try readObjectNames(depth: depth) { scanner, name throws(Error) in
+            try member(&scanner, String(decoding: name, as: UTF8.self))
+        }
+    }
+
+    /// `readObject` for a caller that matches member names as bytes: `member` gets each name's text
+    /// (escapes decoded, valid UTF-8), valid only during the call, and no `String` is made.
+    package mutating func readObjectNames(
+        depth: Int, _ member: (inout JSONScanner, UnsafeBufferPointer<UInt8>) throws(Error) -> Void
+    ) throws(Error) {
         if try enterContainer(depth: depth, closing: UInt8(ascii: "}")) { return }
+        var decoded: [UInt8] = []
         repeat {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else { throw fail("expected a member name in double quotes") }
-            let key = try parseString()
+            decoded.removeAll(keepingCapacity: true)
+            let name = try scanString(into: &decoded)
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw fail("expected ':' after a member name") }
             position += 1
             skipWhitespace()
-            try member(&self, key)
+            if name.escaped {
+                try decoded.withUnsafeBufferPointer { text throws(Error) in try member(&self, text) }
+            } else {
+                try member(&self, UnsafeBufferPointer(rebasing: bytes[name.content]))
+            }
         } while try !leaveOrContinue(closing: UInt8(ascii: "}"), otherwise: "expected ',' or '}' in an object")
     }
 
@@ -184,7 +200,7 @@ package struct JSONScanner {
         guard let byte = current else { throw fail("unexpected end of input") }
         switch byte {
         case UInt8(ascii: "{"):
-            try readObject(depth: depth + 1) { scanner, _ throws(Error) in try scanner.skipValue(depth: depth + 1) }
+            try readObjectNames(depth: depth + 1) { scanner, _ throws(Error) in try scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
             try readArray(depth: depth + 1) { scanner, _ throws(Error) in try scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "\""):

@@ -39,6 +39,11 @@ public struct JSONWriter {
         }
     }
 
+    /// Makes room for `count` more bytes at once (a caller that knows a bound avoids the copies of growing).
+    public mutating func reserveAdditional(_ count: Int) {
+        bytes.reserveCapacity(bytes.count + count)
+    }
+
     /// Appends bytes that are already a serialised JSON value.
     public mutating func writeRaw(_ json: [UInt8]) {
         bytes.append(contentsOf: json)

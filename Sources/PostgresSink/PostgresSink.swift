@@ -5,9 +5,10 @@ import Encoding
 /// Writes Kafka records into PostgreSQL tables and reads them back.
 ///
 /// Connects on first use (never at start), keeps the connection for later invocations, and opens a
-/// new one when it broke. Each batch is one transaction: per table, `COPY` into the connection's
-/// staging table (`StagingTable`), then one `INSERT ... SELECT ... ON CONFLICT` into the sink's
-/// table; a failed or interrupted batch leaves nothing behind. Concurrent runtime loops share one
+/// new one when it broke. Each batch is one transaction (`SinkBatchWriter`): in insert mode `COPY`
+/// straight into the table, falling back to the staging table when a row is already stored; in upsert
+/// mode, per table, `COPY` into the connection's staging table (`StagingTable`), then one `INSERT ...
+/// SELECT ... ON CONFLICT` into the sink's table. A failed or interrupted batch leaves nothing behind. Concurrent runtime loops share one
 /// sink: its operations take turns on the one connection.
 public final class PostgresSink: @unchecked Sendable {
     /// Guards `connection`, `preparedTables`, `hasStagingTable` and `cachedToken`: every public operation holds it.
@@ -29,6 +30,8 @@ public final class PostgresSink: @unchecked Sendable {
     /// Test seam: runs between a batch's `COPY` and its `INSERT`, with the server process's id
     /// (a test ends that process there to break the connection mid-transaction). Never set in a product.
     var afterCopyBeforeInsert: (@Sendable (_ backendProcessID: Int32) -> Void)?
+    /// Test seam: runs after an insert-mode batch's `COPY` straight into its table, before the commit.
+    var afterDirectCopy: (@Sendable (_ backendProcessID: Int32) -> Void)?
 
     /// Checks the connection string; connects nothing yet.
     /// - Parameter tokens: required with `.iam` authentication.
@@ -69,54 +72,42 @@ public final class PostgresSink: @unchecked Sendable {
         settings.table ?? TableName.forTopic(topic)
     }
 
-    /// Writes one batch. Insert mode skips records already stored; upsert mode keeps the latest record
-    /// per key and deletes on tombstones.
-    /// - Throws: `SinkError`; when it does, the batch left no rows behind.
-    public func write(_ records: [SinkRecord]) throws(SinkError) -> WriteSummary {
-        try turn.withLock { _ throws(SinkError) in try writeHoldingTurn(records) }
+    /// Writes one batch whose records `produce` hands to the writer one at a time, as it reads them:
+    /// in insert mode the server stores the first rows while later ones are still being read. Insert
+    /// mode skips records already stored; upsert mode keeps the latest record per key and deletes on
+    /// tombstones.
+    /// - Throws: `.records` with what `produce` threw (the batch is then abandoned), or `.sink`; when it
+    ///   throws, the batch left no rows behind.
+    public func write<Failure: Error>(
+        _ produce: (SinkBatchWriter) throws(Failure) -> Void
+    ) throws(SinkBatchFailure<Failure>) -> WriteSummary {
+        try turn.withLock { _ throws(SinkBatchFailure<Failure>) in
+            let writer = SinkBatchWriter(sink: self)
+            do throws(Failure) {
+                try produce(writer)
+            } catch {
+                writer.cancel()
+                throw .records(error)
+            }
+            do throws(SinkError) {
+                return try writer.finish()
+            } catch {
+                throw .sink(error)
+            }
+        }
     }
 
-    private func writeHoldingTurn(_ records: [SinkRecord]) throws(SinkError) -> WriteSummary {
-        var summary = WriteSummary()
-        guard !records.isEmpty else { return summary }
-        var groups: [(table: TableName, records: [SinkRecord])] = []
-        var groupIndex: [TableName: Int] = [:]
-        for record in records {
-            guard settings.topics.contains(record.topic) else {
-                throw SinkError(
-                    .topicNotConfigured,
-                    "Record \(record.topic)-\(record.partition)@\(record.offset): the sink writes only the topics in SINK_TOPICS (\(settings.topics)); add the topic there")
+    /// Writes one batch already in memory (see `write(_:)` with a producer).
+    public func write(_ records: [SinkRecord]) throws(SinkError) -> WriteSummary {
+        do {
+            return try write { (writer: SinkBatchWriter) throws(Never) in
+                for record in records { writer.append(record) }
             }
-            let table = table(for: record.topic)
-            if let index = groupIndex[table] {
-                groups[index].records.append(record)
-            } else {
-                groupIndex[table] = groups.count
-                groups.append((table, [record]))
+        } catch {
+            switch error {
+            case let .sink(failure): throw failure
             }
         }
-        summary.tables = groups.map(\.table.description)
-        var batches: [(table: TableName, records: [SinkRecord])] = []
-        for group in groups {
-            switch settings.mode {
-            case .insert:
-                batches.append(group)
-            case .upsert:
-                let latest = try Self.latestPerKey(group.records)
-                summary.skipped += group.records.count - latest.count
-                batches.append((group.table, latest))
-            }
-        }
-        let outcome = try withConnection { connection throws(SinkError) -> WriteSummary in
-            for group in groups {
-                try prepare(group.table, on: connection)
-            }
-            return try run(batches, on: connection)
-        }
-        summary.written = outcome.written
-        summary.deleted = outcome.deleted
-        summary.skipped += outcome.skipped
-        return summary
     }
 
     /// What a read of a topic the sink does not serve, or has not written yet, answers: the same for
@@ -197,44 +188,16 @@ public final class PostgresSink: @unchecked Sendable {
         return latest
     }
 
-    /// One transaction: per table, the records are copied into the staging table and moved from there
-    /// with one statement. The staging table is emptied by the commit (or the rollback).
-    private func run(_ batches: [(table: TableName, records: [SinkRecord])], on connection: PostgresConnection) throws(SinkError) -> WriteSummary {
-        var summary = WriteSummary()
+    /// Creates the connection's staging table when it has none yet, and opens the batch's transaction.
+    func begin(on connection: PostgresConnection) throws(SinkError) {
         if !hasStagingTable {
             _ = try connection.execute(StagingTable.createStatement)
             hasStagingTable = true
         }
         _ = try connection.execute("BEGIN")
-        do {
-            for (index, batch) in batches.enumerated() {
-                if index > 0 { _ = try connection.execute(StagingTable.truncateStatement) }
-                try connection.copy(batch.records, with: StagingTable.copyStatement)
-                afterCopyBeforeInsert?(connection.backendProcessID)
-                switch settings.mode {
-                case .insert:
-                    let result = try connection.execute(StagingTable.insertStatement(into: batch.table))
-                    summary.written += result.affected
-                    summary.skipped += batch.records.count - result.affected
-                case .upsert:
-                    let hasTombstones = batch.records.contains { $0.value == .tombstone }
-                    let result = try connection.execute(StagingTable.upsertStatement(into: batch.table, hasTombstones: hasTombstones))
-                    let written = result.rows.first?[0].flatMap { Int($0) } ?? 0
-                    let deleted = result.rows.first?[1].flatMap { Int($0) } ?? 0
-                    summary.written += written
-                    summary.deleted += deleted
-                    summary.skipped += batch.records.count - written - deleted
-                }
-            }
-            _ = try connection.execute("COMMIT")
-        } catch {
-            if connection.isUsable { _ = try? connection.execute("ROLLBACK") }
-            throw Self.explained(error)
-        }
-        return summary
     }
 
-    private static func explained(_ error: SinkError) -> SinkError {
+    static func explained(_ error: SinkError) -> SinkError {
         guard error.kind == .writeFailed else { return error }
         switch error.sqlState {
         case "42P10":
@@ -249,16 +212,21 @@ public final class PostgresSink: @unchecked Sendable {
 
     // MARK: - Tables
 
-    /// Creates the table when it is missing; checks its columns and key when it exists.
-    private func prepare(_ table: TableName, on connection: PostgresConnection) throws(SinkError) {
+    /// Creates the table when it is missing; checks its columns and key when it exists. Inside a
+    /// transaction the creation has a savepoint of its own (a race lost to another instance must not
+    /// abort the batch), and the caller marks the table prepared once the transaction commits.
+    func prepare(_ table: TableName, on connection: PostgresConnection, inTransaction: Bool = false) throws(SinkError) {
         guard !preparedTables.contains(table) else { return }
         var description = try connection.execute(TableSchema.describeStatement, [.text(table.quoted)])
         if description.rows.isEmpty {
             do {
+                if inTransaction { _ = try connection.execute("SAVEPOINT lambda_kafka_sink_create") }
                 _ = try connection.execute(TableSchema.createStatement(table, mode: settings.mode))
                 if settings.mode == .insert { _ = try connection.execute(TableSchema.keyIndexStatement(table)) }
+                if inTransaction { _ = try connection.execute("RELEASE SAVEPOINT lambda_kafka_sink_create") }
             } catch where error.sqlState == "23505" || error.sqlState == "42P07" {
                 // Another instance created it at the same moment: check what it made.
+                if inTransaction { _ = try connection.execute("ROLLBACK TO SAVEPOINT lambda_kafka_sink_create") }
             }
             description = try connection.execute(TableSchema.describeStatement, [.text(table.quoted)])
         }
@@ -267,6 +235,6 @@ public final class PostgresSink: @unchecked Sendable {
                 .tableMismatch,
                 "Table \(table) exists but the sink cannot write it in \(settings.mode.rawValue) mode: \(problem). Drop or rename it, or set SINK_TABLE to another table")
         }
-        preparedTables.insert(table)
+        if !inTransaction { preparedTables.insert(table) }
     }
 }

@@ -33,3 +33,10 @@ public struct SinkError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(errorType): \(message)" }
 }
+
+/// Why a batch written from a producer (`PostgresSink.write(_:)`) failed: the producer's own error
+/// (reading the batch), or the sink's.
+public enum SinkBatchFailure<Failure: Error>: Error {
+    case records(Failure)
+    case sink(SinkError)
+}

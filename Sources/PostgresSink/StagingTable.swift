@@ -1,5 +1,5 @@
 /// The per-connection temporary table a batch is copied into before one statement moves it into the
-/// sink's table. `ON COMMIT DELETE ROWS`: every commit empties it, and a rolled-back or broken
+/// sink's table (upsert mode, and insert mode when a row of the batch is already stored). `ON COMMIT DELETE ROWS`: every commit empties it, and a rolled-back or broken
 /// transaction leaves nothing in it; it lives as long as the session, so it is created once per
 /// connection rather than once per batch (no catalog churn).
 enum StagingTable {
@@ -17,6 +17,11 @@ enum StagingTable {
 
     /// Empties it between two tables of one batch (the commit empties it after the last).
     static let truncateStatement = "TRUNCATE \(name)"
+
+    /// Insert mode's first try: the rows straight into the sink's table (see `SinkBatchWriter`).
+    static func directCopyStatement(into table: TableName) -> String {
+        "COPY \(table.quoted) \(columnList) FROM STDIN (FORMAT binary)"
+    }
 
     private static let columnList = #"(topic, "partition", "offset", key, value_json, value_bytes, headers, "timestamp", timestamp_type)"#
     private static let selectList = #"b.topic, b."partition", b."offset", b.key, b.value_json, b.value_bytes, b.headers, b."timestamp", b.timestamp_type"#

@@ -43,40 +43,90 @@ final class CopyPathCrashTests {
         }
     }
 
+    /// A batch is copied into the staging table when some of its rows are already stored (a
+    /// redelivery overlapping an earlier one, or updated keys): the first quarter is stored first.
     @Test(arguments: [SinkSettings.Mode.insert, .upsert])
     func aCrashBetweenCopyAndInsertLeavesNothingAndRedeliveryWritesEachRowOnce(mode: SinkSettings.Mode) throws {
         let sink = try PostgresSink(settings: SinkSettings(connection: postgres.url, topics: try #require(SinkTopics("crash-*")), mode: mode))
         let topic = "crash-\(mode.rawValue)"
         let table = "crash_\(mode.rawValue)"
         let records = Self.batch(topic, count: 2_000)
-        let once = Once()
-        let postgres = postgres
-        let terminated = Mutex<String?>(nil)
-        sink.afterCopyBeforeInsert = { backend in
-            once.run {
-                // Waits (up to 10 s) until the server process has exited.
-                let answer = try? postgres.query("SELECT pg_terminate_backend(\(backend), 10000)")
-                terminated.withLock { $0 = answer }
-            }
-        }
+        let stored = 500
+        #expect(try sink.write(Array(records.prefix(stored))).written == stored)
+        let termination = Termination(postgres)
+        sink.afterCopyBeforeInsert = termination.hook
         do {
             let summary = try sink.write(records)
             Issue.record("the batch was written although its connection was ended mid-transaction: \(summary)")
         } catch {
             #expect(error.kind == .databaseUnavailable, "\(error)")
         }
-        #expect(terminated.withLock { $0 } == "t", "the hook did not end the connection")
-        #expect(try postgres.query("SELECT count(*) FROM \(table)") == "0", "the interrupted batch left rows behind")
+        #expect(termination.answer == "t", "the hook did not end the connection")
+        #expect(try postgres.query("SELECT count(*) FROM \(table)") == "\(stored)", "the interrupted batch left rows behind")
 
         let redelivered = try sink.write(records)
-        #expect(redelivered.written == records.count)
-        #expect(try postgres.query("SELECT count(*), count(DISTINCT (\"partition\", \"offset\")) FROM \(table)") == "2000|2000")
-        #expect(try postgres.query("SELECT value_json->>'n', encode(key, 'escape') FROM \(table) WHERE \"offset\" = 1") == "1|key-1")
-        #expect(try postgres.query("SELECT encode(value_bytes, 'hex') FROM \(table) WHERE \"offset\" = 7") == "dead07")
+        #expect(redelivered.written == records.count - stored)
+        #expect(redelivered.skipped == stored)
+        try Self.expectEachRowOnce(postgres, table)
 
         let again = try sink.write(records)
         #expect(again.written == 0)
         #expect(again.skipped == records.count)
         #expect(try postgres.query("SELECT count(*) FROM \(table)") == "2000")
+    }
+
+    /// A batch of rows not stored yet is copied straight into the table: a crash after that copy,
+    /// before the commit, leaves nothing, and the redelivery writes each row once.
+    @Test(arguments: [SinkSettings.Mode.insert, .upsert])
+    func aCrashAfterTheDirectCopyLeavesNothingAndRedeliveryWritesEachRowOnce(mode: SinkSettings.Mode) throws {
+        let sink = try PostgresSink(settings: SinkSettings(connection: postgres.url, topics: try #require(SinkTopics("crash-*")), mode: mode))
+        let table = "crash_direct_\(mode.rawValue)"
+        let records = Self.batch("crash-direct-\(mode.rawValue)", count: 2_000)
+        let termination = Termination(postgres)
+        sink.afterDirectCopy = termination.hook
+        do {
+            let summary = try sink.write(records)
+            Issue.record("the batch was written although its connection was ended mid-transaction: \(summary)")
+        } catch {
+            #expect(error.kind == .databaseUnavailable, "\(error)")
+        }
+        #expect(termination.answer == "t", "the hook did not end the connection")
+        #expect(try postgres.query("SELECT count(*) FROM \(table)") == "0", "the interrupted batch left rows behind")
+
+        let redelivered = try sink.write(records)
+        #expect(redelivered.written == records.count)
+        try Self.expectEachRowOnce(postgres, table)
+
+        let again = try sink.write(records)
+        #expect(again.written == 0)
+        #expect(again.skipped == records.count)
+        #expect(try postgres.query("SELECT count(*) FROM \(table)") == "2000")
+    }
+
+    /// A hook that ends the batch's server process the first time it runs; `answer` says whether it did.
+    final class Termination: Sendable {
+        private let once = Once()
+        private let answered = Mutex<String?>(nil)
+        private let postgres: LocalPostgres
+
+        init(_ postgres: LocalPostgres) {
+            self.postgres = postgres
+        }
+
+        var answer: String? { answered.withLock { $0 } }
+
+        func hook(_ backend: Int32) {
+            once.run {
+                // Waits (up to 10 s) until the server process has exited.
+                let answer = try? postgres.query("SELECT pg_terminate_backend(\(backend), 10000)")
+                answered.withLock { $0 = answer }
+            }
+        }
+    }
+
+    static func expectEachRowOnce(_ postgres: LocalPostgres, _ table: String) throws {
+        #expect(try postgres.query("SELECT count(*), count(DISTINCT (\"partition\", \"offset\")) FROM \(table)") == "2000|2000")
+        #expect(try postgres.query("SELECT value_json->>'n', encode(key, 'escape') FROM \(table) WHERE \"offset\" = 1") == "1|key-1")
+        #expect(try postgres.query("SELECT encode(value_bytes, 'hex') FROM \(table) WHERE \"offset\" = 7") == "dead07")
     }
 }

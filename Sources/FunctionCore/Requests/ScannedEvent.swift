@@ -1,33 +1,38 @@
 import JSON
 
 /// An event read in one pass: its members as small trees, except a `records` array, which is
-/// decoded in place (`RecordsDecoder`), and EventBridge's `detail`, read the same way one level down.
+/// decoded in place (`RecordsDecoder`), a top-level `records` object (an event source mapping
+/// batch), which is validated and located but not built, and EventBridge's `detail`, read the same
+/// way one level down.
 package final class ScannedEvent {
-    /// The value with every `records` array replaced by `[]` (its records are in `records`).
+    /// The value with every `records` array replaced by `[]` (its records are in `records`) and a
+    /// top-level `records` object by `{}` (its bytes are at `recordsObject`).
     package let document: JSONValue
     /// The first `records` array member, decoded.
     package let records: Result<SuppliedRecords, RecordsDecoder.Failure>?
+    /// Where the first top-level `records` object is in the event's bytes (valid JSON, not read yet).
+    package let recordsObject: Range<Int>?
     /// The first `detail` object member (top level only).
     package let detail: ScannedEvent?
 
-    /// True when `document` differs from the event's JSON (a `records` array was taken out).
-    package var replacedRecords: Bool { records != nil || detail?.records != nil }
+    /// True when `document` differs from the event's JSON (a `records` array or object was taken out).
+    package var replacedRecords: Bool { records != nil || recordsObject != nil || detail?.records != nil }
 
-    private init(document: JSONValue, records: Result<SuppliedRecords, RecordsDecoder.Failure>?, detail: ScannedEvent?) {
+    private init(
+        document: JSONValue, records: Result<SuppliedRecords, RecordsDecoder.Failure>?, recordsObject: Range<Int>? = nil,
+        detail: ScannedEvent?
+    ) {
         self.document = document
         self.records = records
+        self.recordsObject = recordsObject
         self.detail = detail
     }
 
-    /// Bytes of event per value the tree may hold beyond `JSONParser.maximumValues`. An event source
-    /// mapping batch keeps its records as a tree (an object keyed by topic-partition), about 16 values
-    /// and 150 to 300 bytes per record, so a 10,000-record batch (the template's largest) needs some
-    /// 160,000. At about 100 bytes per node, a 6 MB event's tree stays under 80 MB (750,000 values).
-    static let bytesPerValue = 8
-
+    /// Every tree holds at most `JSONParser.maximumValues` values: an event source mapping batch's
+    /// records, the only large object, are never built as one (see `recordsObject`).
     package static func scan(_ bytes: [UInt8], readsDetail: Bool = true) throws(JSONParser.Error) -> ScannedEvent {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONParser.Error) in
-            var scanner = JSONScanner(buffer, valueBudget: max(JSONParser.maximumValues, bytes.count / bytesPerValue))
+            var scanner = JSONScanner(buffer)
             scanner.skipWhitespace()
             let event: ScannedEvent
             if scanner.current == UInt8(ascii: "{") {
@@ -45,11 +50,17 @@ package final class ScannedEvent {
     ) throws(JSONParser.Error) -> ScannedEvent {
         var members: [(key: String, value: JSONValue)] = []
         var records: Result<SuppliedRecords, RecordsDecoder.Failure>?
+        var recordsObject: Range<Int>?
         var detail: ScannedEvent?
         try scanner.readObject(depth: depth + 1) { scanner, key throws(JSONParser.Error) in
             if key == "records", records == nil, scanner.current == UInt8(ascii: "[") {
                 records = try RecordsDecoder.decode(&scanner, depth: depth + 1, source: source)
                 members.append((key, .array([])))
+            } else if key == "records", depth == 0, recordsObject == nil, scanner.current == UInt8(ascii: "{") {
+                let start = scanner.position
+                try scanner.skipValue(depth: depth + 1)
+                recordsObject = start..<scanner.position
+                members.append((key, .object([])))
             } else if key == "detail", readsDetail, detail == nil, scanner.current == UInt8(ascii: "{") {
                 let scanned = try scanObject(&scanner, depth: depth + 1, source: source, readsDetail: false)
                 detail = scanned
@@ -58,6 +69,6 @@ package final class ScannedEvent {
                 members.append((key, try scanner.parseValue(depth: depth + 1)))
             }
         }
-        return ScannedEvent(document: .object(members), records: records, detail: detail)
+        return ScannedEvent(document: .object(members), records: records, recordsObject: recordsObject, detail: detail)
     }
 }

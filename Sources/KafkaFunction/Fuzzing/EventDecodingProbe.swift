@@ -25,7 +25,7 @@ import WebSocketFrontEnd
         do throws(FunctionError) {
             let scanned = try EventJSON.scan(event)
             if KafkaSourceEvent.isSourceEvent(scanned.document) {
-                _ = try KafkaSourceEvent.decode(scanned.document)
+                _ = try KafkaSourceEvent.decode(scanned, bytes: event)
                 return .action("sink")
             }
             if WebSocketEvent.isWebSocketEvent(scanned.document) {
