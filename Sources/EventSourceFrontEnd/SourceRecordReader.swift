@@ -27,9 +27,7 @@ struct SourceRecordReader {
     /// The member's place in `members` (then the two schema members, 8 and 9); nil for another name.
     /// Compared as bytes, by length first: this runs for every member of every record.
     private static func knownIndex(_ name: UnsafeBufferPointer<UInt8>) -> Int? {
-        func equals(_ literal: StaticString) -> Bool {
-            UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount).elementsEqual(name)
-        }
+        func equals(_ literal: StaticString) -> Bool { JSONScanner.name(name, is: literal) }
         switch name.count {
         case 3: return equals("key") ? 5 : nil
         case 5: return equals("topic") ? 0 : equals("value") ? 6 : nil

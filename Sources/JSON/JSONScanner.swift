@@ -82,51 +82,9 @@ package struct JSONScanner {
         } while try !leaveOrContinue(closing: UInt8(ascii: "}"), otherwise: "expected ',' or '}' in an object")
     }
 
-    /// A member name as read: the bytes between its quotes when it has no escapes (no `String` is
-    /// made for it), else its decoded text.
-    package enum MemberName {
-        case plain(Range<Int>)
-        case escaped(String)
-    }
-
-    /// The text of a name `readObjectNames` handed over.
-    package func text(of name: MemberName) -> String {
-        switch name {
-        case let .plain(range): String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-        case let .escaped(text): text
-        }
-    }
-
-    /// True when `name` is `literal` (ASCII), compared byte by byte without making a `String`.
-    package func name(_ name: MemberName, is literal: StaticString) -> Bool {
-        switch name {
-        case let .plain(range):
-            let count = literal.utf8CodeUnitCount
-            guard range.count == count else { return false }
-            let text = literal.utf8Start
-            for offset in 0..<count where bytes[range.lowerBound + offset] != text[offset] { return false }
-            return true
-        case let .escaped(text):
-            return text.utf8.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-        }
-    }
-
-    /// Like `readObject`, but hands each member's name as read (`MemberName`): a reader of many
-    /// small objects (a produce event's records) matches known names without a `String` per member.
-    package mutating func readObjectNames(depth: Int, _ member: (inout JSONScanner, MemberName) throws(Error) -> Void) throws(Error) {
-        if try enterContainer(depth: depth, closing: UInt8(ascii: "}")) { return }
-        repeat {
-            skipWhitespace()
-            guard current == UInt8(ascii: "\"") else { throw fail("expected a member name in double quotes") }
-            var decoded: [UInt8] = []
-            let span = try scanString(into: &decoded)
-            let name: MemberName = span.escaped ? .escaped(String(decoding: decoded, as: UTF8.self)) : .plain(span.content)
-            skipWhitespace()
-            guard current == UInt8(ascii: ":") else { throw fail("expected ':' after a member name") }
-            position += 1
-            skipWhitespace()
-            try member(&self, name)
-        } while try !leaveOrContinue(closing: UInt8(ascii: "}"), otherwise: "expected ',' or '}' in an object")
+    /// True when the name text `readObjectNames` handed over is `literal`, compared as bytes.
+    package static func name(_ text: UnsafeBufferPointer<UInt8>, is literal: StaticString) -> Bool {
+        UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount).elementsEqual(text)
     }
 
     /// Reads `[` elements `]`, calling `element` with each index once the scanner stands on it.

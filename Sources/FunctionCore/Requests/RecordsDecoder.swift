@@ -112,12 +112,12 @@ private struct RecordReader {
     }
 
     /// The bit of a known member name, 0 for any other; matched on the name's bytes, no `String`.
-    private static func knownBit(_ name: JSONScanner.MemberName, _ scanner: JSONScanner) -> UInt8 {
-        if scanner.name(name, is: "value") { return Known.value }
-        if scanner.name(name, is: "key") { return Known.key }
-        if scanner.name(name, is: "encoding") { return Known.encoding }
-        if scanner.name(name, is: "partition") { return Known.partition }
-        if scanner.name(name, is: "headers") { return Known.headers }
+    private static func knownBit(_ name: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        if JSONScanner.name(name, is: "value") { return Known.value }
+        if JSONScanner.name(name, is: "key") { return Known.key }
+        if JSONScanner.name(name, is: "encoding") { return Known.encoding }
+        if JSONScanner.name(name, is: "partition") { return Known.partition }
+        if JSONScanner.name(name, is: "headers") { return Known.headers }
         return 0
     }
 
@@ -136,9 +136,9 @@ private struct RecordReader {
     }
 
     private mutating func member(
-        _ memberName: JSONScanner.MemberName, _ scanner: inout JSONScanner, depth: Int, records: inout SuppliedRecords
+        _ memberName: UnsafeBufferPointer<UInt8>, _ scanner: inout JSONScanner, depth: Int, records: inout SuppliedRecords
     ) throws(JSONParser.Error) {
-        let knownBit = Self.knownBit(memberName, scanner)
+        let knownBit = Self.knownBit(memberName)
         if knownBit != 0 {
             if seenKnown & knownBit != 0 {
                 duplicate = duplicate ?? Known.name(knownBit)
@@ -147,7 +147,7 @@ private struct RecordReader {
             }
             seenKnown |= knownBit
         } else {
-            let name = scanner.text(of: memberName)
+            let name = String(decoding: memberName, as: UTF8.self)
             if seenOthers.contains(name) {
                 duplicate = duplicate ?? name
             } else {
