@@ -2,22 +2,6 @@ import CRdKafka
 import CRdKafkaShim
 import Logging
 
-/// One `send` in flight: its reports, filled in by whichever thread collects them (under the
-/// router's lock).
-final class PendingCall: @unchecked Sendable {
-    fileprivate(set) var batch: DeliveryBatch
-    var generation: UInt32 { batch.generation }
-    /// Waiting for its reports while another call polls: woken alone when they are all in, or
-    /// when the poller role is free (no herd of waiters woken by each report).
-    fileprivate var isWaiting = false
-    /// Made only when the call waits (never for a call alone in flight).
-    fileprivate var wakeup: Condition?
-
-    fileprivate init(count: Int, generation: UInt32) {
-        batch = DeliveryBatch(count: count, generation: generation)
-    }
-}
-
 /// Hands delivery reports to the calls in flight on one producer handle, so concurrent calls
 /// produce and wait for their acknowledgements in parallel.
 ///
@@ -50,12 +34,20 @@ final class DeliveryRouter: @unchecked Sendable {
     private var topics: [String: OpaquePointer] = [:]
 
     private static let maximumCachedTopics = 64
-    /// Calls beyond this many wait before producing. With idempotence librdkafka 2.0.2 keeps at
-    /// most 5 requests in flight per partition, and while records wait for one of those slots
-    /// during a flush its broker thread spins; calls of a few records each stay under that.
-    static let maximumCallsInFlight = 4
-    /// Signalled when a call ends (a call waiting for room may begin).
-    private let callEnded = Condition()
+    /// Groups beyond this many wait, their calls queued, and the next group takes every call
+    /// queued meanwhile. With idempotence librdkafka 2.0.2 keeps at most 5 requests in flight per
+    /// partition, and while records wait in its queue for one of those slots its broker thread
+    /// spins; a group of small calls makes one request per partition, so four stay under that.
+    static let maximumGroupsInFlight = 4
+    /// A group takes queued calls while their records add up to at most this many (the first
+    /// call always goes, however large): about what one ProduceRequest per partition carries.
+    static let maximumGroupRecords = 1024
+    /// What a record reports when its call's deadline passes before it had room to be produced.
+    static let notSent = KafkaError.timedOut(
+        "not sent before the deadline: the producer had the most requests in flight it allows (the broker never had it)")
+    private var groupsInFlight = 0
+    /// Calls waiting for a group in flight to end, oldest first.
+    private var queue: [PendingCall] = []
 
     init(handle: OpaquePointer, logger: Logger) {
         self.handle = handle
@@ -70,16 +62,11 @@ final class DeliveryRouter: @unchecked Sendable {
     }
 
     /// Registers a call of `count` records: from now on its reports reach it, whoever collects them.
-    func begin(count: Int, until deadline: ContinuousClock.Instant) -> PendingCall {
+    func begin(count: Int) -> PendingCall {
         lock.lock()
         defer { lock.unlock() }
         // A purge is handle-wide: a record produced during it would be purged too.
         while purging { lock.wait(on: purgeEnded, until: .now + .seconds(1)) }
-        // Past the deadline the call goes ahead: its records then fail fast as timed out.
-        while calls.count >= Self.maximumCallsInFlight && !deadline.hasPassed {
-            lock.wait(on: callEnded, until: deadline)
-            while purging { lock.wait(on: purgeEnded, until: .now + .seconds(1)) }
-        }
         repeat {
             generation = generation == .max ? 1 : generation + 1
         } while calls[generation] != nil || abandoned[generation] != nil
@@ -88,6 +75,56 @@ final class DeliveryRouter: @unchecked Sendable {
         // A poller flushing alone would wait for this call's records too: make it stop at the next report.
         if polling { cshim_delivery_sink_set_yield(sink, 1) }
         return call
+    }
+
+    /// Gets `job`'s records into librdkafka: at once, by `produceRecords` on this thread, when
+    /// fewer than `maximumGroupsInFlight` groups are in flight and no call is queued; otherwise
+    /// queued until a group ends, when the oldest queued call produces every queued call's records
+    /// as the next group. Returns once the records are produced, by whichever thread (or failed).
+    func produce(_ job: ProduceJob, using produceRecords: (ProduceJob) -> Void) {
+        let call = job.call
+        lock.lock()
+        if groupsInFlight < Self.maximumGroupsInFlight && queue.isEmpty {
+            groupsInFlight += 1
+            call.group = ProduceGroup(members: [call])
+            call.admission = .produced
+            lock.unlock()
+            produceRecords(job)
+            return
+        }
+        call.job = job
+        call.admission = .queued
+        queue.append(call)
+        defer { lock.unlock() }
+        while true {
+            switch call.admission {
+            case .queued where job.deadline.hasPassed:
+                queue.removeAll { $0 === call }
+                call.job = nil
+                call.admission = .produced
+                call.batch.failPending(Self.notSent)
+                return
+            case .queued:
+                lock.wait(on: call.condition, until: job.deadline)
+            case .taken:
+                // The leader is producing this call's records: the job must outlive that.
+                lock.wait(on: call.condition, until: .now + .seconds(1))
+            case .leading(let members):
+                lock.unlock()
+                for member in members {
+                    if let memberJob = member.job { produceRecords(memberJob) }
+                }
+                lock.lock()
+                for member in members {
+                    member.job = nil
+                    member.admission = .produced
+                    if member !== call { member.condition.signal() }
+                }
+                return
+            case .registered, .produced:
+                return
+            }
+        }
     }
 
     /// The topic's handle, kept across calls: a warm call looks nothing up.
@@ -116,6 +153,7 @@ final class DeliveryRouter: @unchecked Sendable {
     func fail(_ call: PendingCall, _ indices: Range<Int>, _ error: KafkaError) {
         lock.withLock {
             for index in indices { call.batch.fail(index, error) }
+            endGroupIfSettled(call)
         }
     }
 
@@ -172,7 +210,7 @@ final class DeliveryRouter: @unchecked Sendable {
             }
         }
         calls[call.generation] = nil
-        callEnded.signal()
+        endGroupIfSettled(call)
         return call.batch.reports
     }
 
@@ -224,7 +262,43 @@ final class DeliveryRouter: @unchecked Sendable {
 
     private func record(_ item: cshim_delivery_t, for call: PendingCall) {
         call.batch.record(item)
-        if call.batch.pending == 0 && call.isWaiting { call.wakeup?.signal() }
+        guard call.batch.pending == 0 else { return }
+        if call.isWaiting { call.wakeup?.signal() }
+        endGroupIfSettled(call)
+    }
+
+    /// With the lock held: once every record of `call`'s group is settled, the group ends, and
+    /// the calls queued meanwhile go out as the next groups.
+    private func endGroupIfSettled(_ call: PendingCall) {
+        guard let group = call.group, !group.members.isEmpty, group.isSettled else { return }
+        group.members = []
+        groupsInFlight -= 1
+        startQueuedGroups()
+    }
+
+    /// With the lock held: while there is room, makes the oldest queued calls (up to
+    /// `maximumGroupRecords` records, the first whatever its size) a group and wakes the first,
+    /// which produces them all.
+    private func startQueuedGroups() {
+        while groupsInFlight < Self.maximumGroupsInFlight, let leader = queue.first {
+            var members = [leader]
+            var records = leader.count
+            var taken = 1
+            while taken < queue.count && records + queue[taken].count <= Self.maximumGroupRecords {
+                members.append(queue[taken])
+                records += queue[taken].count
+                taken += 1
+            }
+            queue.removeFirst(taken)
+            let group = ProduceGroup(members: members)
+            for member in members {
+                member.group = group
+                member.admission = .taken
+            }
+            leader.admission = .leading(members)
+            groupsInFlight += 1
+            leader.condition.signal()
+        }
     }
 
     private func dispatch() {

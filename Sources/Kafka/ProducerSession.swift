@@ -81,28 +81,44 @@ final class ProducerSession: @unchecked Sendable {
     ) -> [DeliveryReport] {
         guard count > 0 else { return [] }
         // Registered before its first record: another call's thread may collect its reports.
-        let call = router.begin(count: count, until: deadline - Self.purgeReserve)
+        let call = router.begin(count: count)
         guard let topicHandle = router.topicHandle(topic) else {
             let error = KafkaError(code: rd_kafka_last_error(), message: "invalid topic name '\(topic)'")
             router.fail(call, 0..<count, error)
             return router.finish(call, by: deadline)
         }
         let acknowledgementDeadline = deadline - Self.purgeReserve
+        // The closure stays with the router only until the records are produced, which `produce`
+        // waits for, whichever thread produces them.
+        withoutActuallyEscaping(produceRecord) { produceRecord in
+            let job = ProduceJob(call: call, topic: topicHandle, deadline: acknowledgementDeadline, produceRecord: produceRecord)
+            router.produce(job) { produceRecords(of: $0) }
+        }
+        router.wait(for: call, until: acknowledgementDeadline)
+        return router.finish(call, by: deadline)
+    }
 
+    /// Hands `job`'s records to librdkafka, on the thread of its call or of the call leading its group.
+    private func produceRecords(of job: ProduceJob) {
+        let (call, count, deadline) = (job.call, job.call.count, job.deadline)
+        guard !deadline.hasPassed else {
+            router.fail(call, 0..<count, DeliveryRouter.notSent)
+            return
+        }
         var index = 0
         while index < count {
-            let code = produceRecord(index, topicHandle, DeliveryBatch.opaque(generation: call.generation, index: index))
+            let code = job.produceRecord(index, job.topic, DeliveryBatch.opaque(generation: call.generation, index: index))
             switch code {
             case RD_KAFKA_RESP_ERR_NO_ERROR:
                 index += 1
                 if index % Self.pollEvery == 0 {
                     router.serve(call, timeoutMs: 0)
-                    while index - router.reported(call) > Self.maximumUnacknowledged && !acknowledgementDeadline.hasPassed {
-                        router.serve(call, timeoutMs: min(100, acknowledgementDeadline.remainingMilliseconds()))
+                    while index - router.reported(call) > Self.maximumUnacknowledged && !deadline.hasPassed {
+                        router.serve(call, timeoutMs: min(100, deadline.remainingMilliseconds()))
                     }
                 }
-            case RD_KAFKA_RESP_ERR__QUEUE_FULL where !acknowledgementDeadline.hasPassed:
-                router.serve(call, timeoutMs: min(100, acknowledgementDeadline.remainingMilliseconds()))
+            case RD_KAFKA_RESP_ERR__QUEUE_FULL where !deadline.hasPassed:
+                router.serve(call, timeoutMs: min(100, deadline.remainingMilliseconds()))
             case RD_KAFKA_RESP_ERR__QUEUE_FULL:
                 let error = KafkaError.timedOut("not sent before the deadline: the local producer queue stayed full")
                 router.fail(call, index..<count, error)
@@ -112,8 +128,6 @@ final class ProducerSession: @unchecked Sendable {
                 index += 1
             }
         }
-        router.wait(for: call, until: acknowledgementDeadline)
-        return router.finish(call, by: deadline)
     }
 
     private func produce(
