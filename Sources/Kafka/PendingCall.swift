@@ -22,8 +22,8 @@ final class PendingCall: @unchecked Sendable {
     var admission = Admission.registered
     /// Set while queued or taken: how its records are produced, by whichever thread leads its group.
     var job: ProduceJob?
-    /// The group it was produced in; nil before.
-    var group: ProduceGroup?
+    /// Admitted to go out (its unsettled records count as in flight in `ProduceQueue`).
+    var isAdmitted = false
     /// Waiting for its reports while another call polls: woken alone when they are all in, or
     /// when the poller role is free (no herd of waiters woken by each report).
     var isWaiting = false
@@ -43,20 +43,6 @@ final class PendingCall: @unchecked Sendable {
         wakeup = made
         return made
     }
-}
-
-/// Calls whose records went to librdkafka together, in one burst from one thread, so that each
-/// partition's next ProduceRequest carries them all. It counts as one of the router's groups in
-/// flight until every record of its members is settled.
-final class ProduceGroup: @unchecked Sendable {
-    /// Cleared when the group ends (members point back at their group).
-    var members: [PendingCall]
-
-    init(members: [PendingCall]) {
-        self.members = members
-    }
-
-    var isSettled: Bool { members.allSatisfy { $0.batch.pending == 0 } }
 }
 
 /// How to produce one call's records; held by the router while the call is queued, and used by

@@ -16,7 +16,7 @@ final class ProducerSession: @unchecked Sendable {
     private static let purgeReserve: Duration = .milliseconds(200)
     /// While producing many records, reports already in are collected every so often, which frees
     /// librdkafka's copies of delivered records early.
-    private static let pollEvery = 1024
+    static let pollEvery = 1024
     /// A call keeps at most about this many of its records unacknowledged in librdkafka (each a copy
     /// plus some 200 bytes of bookkeeping until its report is collected): a 50,000-record event then
     /// holds a sixth of them at a time (its peak RSS 42.4 -> 39.6 MiB from 16,384), while batches of
@@ -92,42 +92,10 @@ final class ProducerSession: @unchecked Sendable {
         // waits for, whichever thread produces them.
         withoutActuallyEscaping(produceRecord) { produceRecord in
             let job = ProduceJob(call: call, topic: topicHandle, deadline: acknowledgementDeadline, produceRecord: produceRecord)
-            router.produce(job) { produceRecords(of: $0) }
+            router.produce(job)
         }
         router.wait(for: call, until: acknowledgementDeadline)
         return router.finish(call, by: deadline)
-    }
-
-    /// Hands `job`'s records to librdkafka, on the thread of its call or of the call leading its group.
-    private func produceRecords(of job: ProduceJob) {
-        let (call, count, deadline) = (job.call, job.call.count, job.deadline)
-        guard !deadline.hasPassed else {
-            router.fail(call, 0..<count, DeliveryRouter.notSent)
-            return
-        }
-        var index = 0
-        while index < count {
-            let code = job.produceRecord(index, job.topic, DeliveryBatch.opaque(generation: call.generation, index: index))
-            switch code {
-            case RD_KAFKA_RESP_ERR_NO_ERROR:
-                index += 1
-                if index % Self.pollEvery == 0 {
-                    router.serve(call, timeoutMs: 0)
-                    while index - router.reported(call) > Self.maximumUnacknowledged && !deadline.hasPassed {
-                        router.serve(call, timeoutMs: min(100, deadline.remainingMilliseconds()))
-                    }
-                }
-            case RD_KAFKA_RESP_ERR__QUEUE_FULL where !deadline.hasPassed:
-                router.serve(call, timeoutMs: min(100, deadline.remainingMilliseconds()))
-            case RD_KAFKA_RESP_ERR__QUEUE_FULL:
-                let error = KafkaError.timedOut("not sent before the deadline: the local producer queue stayed full")
-                router.fail(call, index..<count, error)
-                index = count
-            default:
-                router.fail(call, index..<(index + 1), KafkaError(code: code))
-                index += 1
-            }
-        }
     }
 
     private func produce(
