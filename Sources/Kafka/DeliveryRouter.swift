@@ -174,6 +174,8 @@ final class DeliveryRouter: @unchecked Sendable {
         }
     }
 
+    var recordsInFlight: Int { lock.withLock { queue.recordsInFlight } }
+
     /// The topic's handle, kept across calls: a warm call looks nothing up.
     func topicHandle(_ name: String) -> OpaquePointer? {
         lock.withLock {

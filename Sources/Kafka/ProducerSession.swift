@@ -44,6 +44,8 @@ final class ProducerSession: @unchecked Sendable {
         // `client` is released next, which destroys the handle.
     }
 
+    var recordsInFlight: Int { router.recordsInFlight }
+
     func send(topic: String, records: [OutgoingRecord], deadline: ContinuousClock.Instant) -> [DeliveryReport] {
         send(topic: topic, count: records.count, deadline: deadline) { index, topicHandle, opaque in
             let record = records[index]
