@@ -129,11 +129,11 @@ final class DeliveryRouter: @unchecked Sendable {
 
     /// With the lock held: `count` more of `call`'s records are settled. When that leaves room,
     /// the calls queued meanwhile go out as a group: produced by the poller before it flushes
-    /// again, or, when none polls or the group is too large for one burst, by its first call.
+    /// again, or, when none polls, by the group's first call.
     private func settled(_ count: Int, of call: PendingCall) {
         guard queue.settled(count, of: call) else { return }
         for members in queue.startGroups() {
-            if polling && members.reduce(0, { $0 + $1.count }) <= ProduceQueue.maximumGroupRecords {
+            if polling {
                 readyGroups.append(members)
             } else {
                 members[0].admission = .leading(members)

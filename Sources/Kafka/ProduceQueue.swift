@@ -14,8 +14,8 @@ struct ProduceQueue {
     /// Records in flight below which another request can leave (librdkafka's idempotence window).
     /// Counted over all partitions, as the partitioner places keyed records inside librdkafka.
     static let window = 5
-    /// A group takes queued calls while their records add up to at most this many (the first
-    /// call always goes, however large): well within what one ProduceRequest per partition carries.
+    /// A group takes queued calls while their records add up to at most this many: well within
+    /// what one ProduceRequest per partition carries.
     static let maximumGroupRecords = 1024
 
     /// Records of admitted calls not yet settled (acknowledged, failed or given up).
@@ -23,8 +23,14 @@ struct ProduceQueue {
     /// Calls waiting for room, oldest first.
     private var waiting: [PendingCall] = []
 
-    /// Lets `call` go out at once, when there is room and no call waits.
+    /// Lets `call` go out at once, when there is room and no call waits. A call of more than
+    /// `maximumGroupRecords` records always does, uncounted: its own records fill librdkafka's
+    /// queue anyway, and small calls meanwhile go along with them rather than wait for it to end.
     mutating func admit(_ call: PendingCall) -> Bool {
+        if call.count > Self.maximumGroupRecords {
+            call.admission = .produced
+            return true
+        }
         guard recordsInFlight < Self.window && waiting.isEmpty else { return false }
         recordsInFlight += call.count
         call.isAdmitted = true
@@ -52,7 +58,7 @@ struct ProduceQueue {
     }
 
     /// While there is room, makes the oldest queued calls a group (up to `maximumGroupRecords`
-    /// records, the first call whatever its size) and marks them taken. Returns the groups for
+    /// records) and marks them taken. Returns the groups for
     /// the caller to produce, each in one burst.
     mutating func startGroups() -> [[PendingCall]] {
         var started: [[PendingCall]] = []
