@@ -40,7 +40,7 @@ final class DeliveryRouter: @unchecked Sendable {
     private static let maximumCachedTopics = 64
     /// What a record reports when its call's deadline passes before it had room to be produced.
     static let notSent = KafkaError.timedOut(
-        "not sent before the deadline: the producer had the most requests in flight it allows (the broker never had it)")
+        "not sent before the deadline: it waited behind other calls' records in flight (the broker never had it)")
     private var queue = ProduceQueue()
     /// Groups the poller produces before it flushes again.
     private var readyGroups: [[PendingCall]] = []
