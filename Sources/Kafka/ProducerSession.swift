@@ -3,8 +3,9 @@ import CRdKafkaShim
 import Logging
 
 /// One native producer. Calls may use it from several threads at once: each registers with the
-/// router, produces its records without a session-wide lock, then waits while the router hands
-/// each delivery report to the call that sent the record (see `DeliveryRouter`).
+/// router, has its records produced without a session-wide lock (at once, or with the calls
+/// queued alongside it as one group, see `ProduceQueue`), then waits while the router hands each
+/// delivery report to the call that sent the record (see `DeliveryRouter`).
 final class ProducerSession: @unchecked Sendable {
     let client: NativeClient
     private let logger: Logger
