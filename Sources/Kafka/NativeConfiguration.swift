@@ -82,13 +82,6 @@ extension KafkaConfiguration {
             // fetch requests while a consume waits for data. A tuning property still overrides it.
             try native.setOrThrow("fetch.wait.max.ms", "10")
         }
-        if case .producer = role {
-            // Requests pipelined on one connection (concurrent invocations' groups) would otherwise
-            // wait under Nagle's algorithm for the broker to acknowledge the one before, up to a
-            // round trip each; Kafka's own clients and brokers disable it too. A tuning property
-            // still overrides it.
-            try native.setOrThrow("socket.nagle.disable", "true")
-        }
         for (name, value) in properties {
             guard TuningProperties.allowed.contains(name) else {
                 throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG, message: "\(name): not a client tuning property")
