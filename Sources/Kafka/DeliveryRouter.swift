@@ -2,24 +2,9 @@ import CRdKafka
 import CRdKafkaShim
 import Logging
 
-/// One `send` in flight: its reports, filled in by whichever thread collects them (under the
-/// router's lock).
-final class PendingCall: @unchecked Sendable {
-    fileprivate(set) var batch: DeliveryBatch
-    var generation: UInt32 { batch.generation }
-    /// Waiting for its reports while another call polls: woken alone when they are all in, or
-    /// when the poller role is free (no herd of waiters woken by each report).
-    fileprivate var isWaiting = false
-    /// Made only when the call waits (never for a call alone in flight).
-    fileprivate var wakeup: Condition?
-
-    fileprivate init(count: Int, generation: UInt32) {
-        batch = DeliveryBatch(count: count, generation: generation)
-    }
-}
-
 /// Hands delivery reports to the calls in flight on one producer handle, so concurrent calls
-/// produce and wait for their acknowledgements in parallel.
+/// produce and wait for their acknowledgements in parallel, and gets their records to librdkafka
+/// in groups (`ProduceQueue`).
 ///
 /// Reports come through a callback on the thread that polls (`rd_kafka_flush`/`rd_kafka_poll`),
 /// into that thread's sink. One waiting call at a time is the poller: it flushes, then gives each
@@ -27,7 +12,10 @@ final class PendingCall: @unchecked Sendable {
 /// condition of its own; the role then goes to a call that still waits. A call alone in flight flushes
 /// until the queue is empty, as a single call always did (the fastest path). With others in
 /// flight the callback yields after a report, so the flush returns and every report reaches its
-/// call as soon as it is in: a flush would otherwise wait for everyone's records.
+/// call as soon as it is in: a flush would otherwise wait for everyone's records. Reports that end
+/// a group make room for the calls queued meanwhile: the poller produces all of their records
+/// before it flushes again, so none are sent before the burst is complete (outside a flush,
+/// `linger.ms` holds them) and the next flush sends them together.
 final class DeliveryRouter: @unchecked Sendable {
     private let handle: OpaquePointer
     private let logger: Logger
@@ -50,12 +38,12 @@ final class DeliveryRouter: @unchecked Sendable {
     private var topics: [String: OpaquePointer] = [:]
 
     private static let maximumCachedTopics = 64
-    /// Calls beyond this many wait before producing. With idempotence librdkafka 2.0.2 keeps at
-    /// most 5 requests in flight per partition, and while records wait for one of those slots
-    /// during a flush its broker thread spins; calls of a few records each stay under that.
-    static let maximumCallsInFlight = 4
-    /// Signalled when a call ends (a call waiting for room may begin).
-    private let callEnded = Condition()
+    /// What a record reports when its call's deadline passes before it had room to be produced.
+    static let notSent = KafkaError.timedOut(
+        "not sent before the deadline: it waited behind other calls' records in flight (the broker never had it)")
+    private var queue = ProduceQueue()
+    /// Groups the poller produces before it flushes again.
+    private var readyGroups: [[PendingCall]] = []
 
     init(handle: OpaquePointer, logger: Logger) {
         self.handle = handle
@@ -70,16 +58,11 @@ final class DeliveryRouter: @unchecked Sendable {
     }
 
     /// Registers a call of `count` records: from now on its reports reach it, whoever collects them.
-    func begin(count: Int, until deadline: ContinuousClock.Instant) -> PendingCall {
+    func begin(count: Int) -> PendingCall {
         lock.lock()
         defer { lock.unlock() }
         // A purge is handle-wide: a record produced during it would be purged too.
         while purging { lock.wait(on: purgeEnded, until: .now + .seconds(1)) }
-        // Past the deadline the call goes ahead: its records then fail fast as timed out.
-        while calls.count >= Self.maximumCallsInFlight && !deadline.hasPassed {
-            lock.wait(on: callEnded, until: deadline)
-            while purging { lock.wait(on: purgeEnded, until: .now + .seconds(1)) }
-        }
         repeat {
             generation = generation == .max ? 1 : generation + 1
         } while calls[generation] != nil || abandoned[generation] != nil
@@ -89,6 +72,109 @@ final class DeliveryRouter: @unchecked Sendable {
         if polling { cshim_delivery_sink_set_yield(sink, 1) }
         return call
     }
+
+    /// Gets `job`'s records into librdkafka: at once, on this thread, when `ProduceQueue` has room;
+    /// otherwise queued until a group ends, when they go out with every call queued meanwhile,
+    /// produced by the poller (or by this thread when it leads its group). Returns once they are
+    /// produced, by whichever thread, or failed. The job is not used after this returns.
+    func produce(_ job: ProduceJob) {
+        let call = job.call
+        lock.lock()
+        if queue.admit(call) {
+            lock.unlock()
+            produceRecords(of: job)
+            return
+        }
+        call.job = job
+        queue.enqueue(call)
+        defer { lock.unlock() }
+        while true {
+            switch call.admission {
+            case .queued where job.deadline.hasPassed:
+                queue.withdraw(call)
+                call.batch.failPending(Self.notSent)
+                return
+            case .queued:
+                lock.wait(on: call.condition, until: job.deadline)
+            case .taken:
+                // Another thread is producing this call's records: the job must outlive that.
+                lock.wait(on: call.condition, until: .now + .seconds(1))
+            case .leading(let members):
+                produceGroups([members])
+                return
+            case .registered, .produced:
+                return
+            }
+        }
+    }
+
+    /// With the lock held (released while producing): produces each group's records in one burst
+    /// and lets its calls go on to wait for their reports.
+    private func produceGroups(_ groups: [[PendingCall]]) {
+        lock.unlock()
+        for members in groups {
+            for member in members {
+                if let job = member.job { produceRecords(of: job) }
+            }
+        }
+        lock.lock()
+        for members in groups {
+            for member in members {
+                member.job = nil
+                member.admission = .produced
+                member.wakeup?.signal()
+            }
+        }
+    }
+
+    /// With the lock held: `count` more of `call`'s records are settled. When that leaves room,
+    /// the calls queued meanwhile go out as a group: produced by the poller before it flushes
+    /// again, or, when none polls, by the group's first call.
+    private func settled(_ count: Int, of call: PendingCall) {
+        guard queue.settled(count, of: call) else { return }
+        for members in queue.startGroups() {
+            if polling {
+                readyGroups.append(members)
+            } else {
+                members[0].admission = .leading(members)
+                members[0].condition.signal()
+            }
+        }
+    }
+
+    /// Hands `job`'s records to librdkafka, on the thread of its call or of the one producing its group.
+    private func produceRecords(of job: ProduceJob) {
+        let (call, count, deadline) = (job.call, job.call.count, job.deadline)
+        guard !deadline.hasPassed else {
+            fail(call, 0..<count, Self.notSent)
+            return
+        }
+        var index = 0
+        while index < count {
+            let code = job.produceRecord(index, job.topic, DeliveryBatch.opaque(generation: call.generation, index: index))
+            switch code {
+            case RD_KAFKA_RESP_ERR_NO_ERROR:
+                index += 1
+                if index % ProducerSession.pollEvery == 0 {
+                    serve(call, timeoutMs: 0)
+                    while index - reported(call) > ProducerSession.maximumUnacknowledged && !deadline.hasPassed {
+                        serve(call, timeoutMs: min(100, deadline.remainingMilliseconds()))
+                    }
+                }
+            case RD_KAFKA_RESP_ERR__QUEUE_FULL where !deadline.hasPassed:
+                serve(call, timeoutMs: min(100, deadline.remainingMilliseconds()))
+            case RD_KAFKA_RESP_ERR__QUEUE_FULL:
+                let error = KafkaError.timedOut("not sent before the deadline: the local producer queue stayed full")
+                fail(call, index..<count, error)
+                index = count
+            default:
+                fail(call, index..<(index + 1), KafkaError(code: code))
+                index += 1
+            }
+        }
+    }
+
+    var recordsInFlight: Int { lock.withLock { queue.recordsInFlight } }
 
     /// The topic's handle, kept across calls: a warm call looks nothing up.
     func topicHandle(_ name: String) -> OpaquePointer? {
@@ -115,7 +201,9 @@ final class DeliveryRouter: @unchecked Sendable {
 
     func fail(_ call: PendingCall, _ indices: Range<Int>, _ error: KafkaError) {
         lock.withLock {
+            let pending = call.batch.pending
             for index in indices { call.batch.fail(index, error) }
+            settled(pending - call.batch.pending, of: call)
         }
     }
 
@@ -151,7 +239,12 @@ final class DeliveryRouter: @unchecked Sendable {
             // Flushing sends what is queued at once instead of after `linger.ms` (callers wait for
             // every acknowledgement, so lingering would only add latency).
             let alone = calls.count == 1 && abandoned.isEmpty
-            poll(yielding: !alone) { _ = rd_kafka_flush(handle, deadline.remainingMilliseconds()) }
+            let produced = poll(yielding: !alone) { _ = rd_kafka_flush(handle, deadline.remainingMilliseconds()) }
+            if produced && call.batch.pending == 0 {
+                // Done, but the group just produced waits under `linger.ms` until a flush: start
+                // one now (a millisecond at most) rather than when the next poller has woken up.
+                poll(yielding: true) { _ = rd_kafka_flush(handle, 1) }
+            }
         }
     }
 
@@ -167,13 +260,21 @@ final class DeliveryRouter: @unchecked Sendable {
             } else {
                 logger.warning("Kafka delivery deadline passed; other calls in flight, so the unacknowledged records are not purged",
                                metadata: ["records": "\(call.batch.pending)"])
+                // Left in librdkafka, but no longer counted in flight: on a partition whose broker
+                // is down they could otherwise hold back every later call until message.timeout.ms.
                 abandoned[call.generation] = call.batch.pending
-                call.batch.failPending(DeliveryBatch.abandoned)
+                failPending(call, DeliveryBatch.abandoned)
             }
         }
         calls[call.generation] = nil
-        callEnded.signal()
         return call.batch.reports
+    }
+
+    /// With the lock held.
+    private func failPending(_ call: PendingCall, _ error: KafkaError) {
+        let pending = call.batch.pending
+        call.batch.failPending(error)
+        settled(pending, of: call)
     }
 
     /// With the lock held and `call` the only call in flight.
@@ -185,7 +286,7 @@ final class DeliveryRouter: @unchecked Sendable {
         repeat {
             poll(yielding: false) { rd_kafka_poll(handle, min(10, deadline.remainingMilliseconds())) }
         } while call.batch.pending > 0 && !deadline.hasPassed
-        call.batch.failPending(DeliveryBatch.unreported)
+        failPending(call, DeliveryBatch.unreported)
         purging = false
         purgeEnded.broadcast()
     }
@@ -201,9 +302,10 @@ final class DeliveryRouter: @unchecked Sendable {
     }
 
     /// Takes the poller role for `operation`, which serves reports into the sink, then hands them
-    /// out and wakes the waiting calls. Called and returns with the lock held; runs `operation`
-    /// without it.
-    private func poll(yielding: Bool, _ operation: () -> Void) {
+    /// out, wakes the waiting calls and produces the groups that made room for; true when there
+    /// were any. Called and returns with the lock held; runs `operation` without it.
+    @discardableResult
+    private func poll(yielding: Bool, _ operation: () -> Void) -> Bool {
         polling = true
         cshim_delivery_sink_set_yield(sink, yielding ? 1 : 0)
         lock.unlock()
@@ -218,13 +320,24 @@ final class DeliveryRouter: @unchecked Sendable {
         cshim_delivery_sink_activate(nil)
         lock.lock()
         dispatch()
+        // Produced now, between two flushes: outside a flush `linger.ms` holds them, so the next
+        // flush sends each partition's share in one request.
+        let produced = !readyGroups.isEmpty
+        while !readyGroups.isEmpty {
+            let groups = readyGroups
+            readyGroups = []
+            produceGroups(groups)
+        }
         polling = false
         reportsHandedOut.broadcast()
+        return produced
     }
 
     private func record(_ item: cshim_delivery_t, for call: PendingCall) {
+        let pending = call.batch.pending
         call.batch.record(item)
         if call.batch.pending == 0 && call.isWaiting { call.wakeup?.signal() }
+        settled(pending - call.batch.pending, of: call)
     }
 
     private func dispatch() {

@@ -38,6 +38,12 @@ public final class KafkaProducer: Sendable {
         withSession(count: records.count) { $0.send(topic: topic, records: records, deadline: deadline) }
     }
 
+    /// Records of the calls in flight not yet acknowledged or failed, as counted to decide when
+    /// queued calls go out (`ProduceQueue`). For tests and diagnostics.
+    package var recordsInFlight: Int {
+        state.withLock { $0.session }.recordsInFlight
+    }
+
     private func withSession(count: Int, _ body: (ProducerSession) -> [DeliveryReport]) -> [DeliveryReport] {
         let configuration = configuration
         let logger = logger

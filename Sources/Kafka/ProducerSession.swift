@@ -3,8 +3,9 @@ import CRdKafkaShim
 import Logging
 
 /// One native producer. Calls may use it from several threads at once: each registers with the
-/// router, produces its records without a session-wide lock, then waits while the router hands
-/// each delivery report to the call that sent the record (see `DeliveryRouter`).
+/// router, has its records produced without a session-wide lock (at once, or with the calls
+/// queued alongside it as one group, see `ProduceQueue`), then waits while the router hands each
+/// delivery report to the call that sent the record (see `DeliveryRouter`).
 final class ProducerSession: @unchecked Sendable {
     let client: NativeClient
     private let logger: Logger
@@ -16,7 +17,7 @@ final class ProducerSession: @unchecked Sendable {
     private static let purgeReserve: Duration = .milliseconds(200)
     /// While producing many records, reports already in are collected every so often, which frees
     /// librdkafka's copies of delivered records early.
-    private static let pollEvery = 1024
+    static let pollEvery = 1024
     /// A call keeps at most about this many of its records unacknowledged in librdkafka (each a copy
     /// plus some 200 bytes of bookkeeping until its report is collected): a 50,000-record event then
     /// holds a sixth of them at a time (its peak RSS 42.4 -> 39.6 MiB from 16,384), while batches of
@@ -43,6 +44,8 @@ final class ProducerSession: @unchecked Sendable {
         router.destroyTopicHandles()
         // `client` is released next, which destroys the handle.
     }
+
+    var recordsInFlight: Int { router.recordsInFlight }
 
     func send(topic: String, records: [OutgoingRecord], deadline: ContinuousClock.Instant) -> [DeliveryReport] {
         send(topic: topic, count: records.count, deadline: deadline) { index, topicHandle, opaque in
@@ -81,36 +84,18 @@ final class ProducerSession: @unchecked Sendable {
     ) -> [DeliveryReport] {
         guard count > 0 else { return [] }
         // Registered before its first record: another call's thread may collect its reports.
-        let call = router.begin(count: count, until: deadline - Self.purgeReserve)
+        let call = router.begin(count: count)
         guard let topicHandle = router.topicHandle(topic) else {
             let error = KafkaError(code: rd_kafka_last_error(), message: "invalid topic name '\(topic)'")
             router.fail(call, 0..<count, error)
             return router.finish(call, by: deadline)
         }
         let acknowledgementDeadline = deadline - Self.purgeReserve
-
-        var index = 0
-        while index < count {
-            let code = produceRecord(index, topicHandle, DeliveryBatch.opaque(generation: call.generation, index: index))
-            switch code {
-            case RD_KAFKA_RESP_ERR_NO_ERROR:
-                index += 1
-                if index % Self.pollEvery == 0 {
-                    router.serve(call, timeoutMs: 0)
-                    while index - router.reported(call) > Self.maximumUnacknowledged && !acknowledgementDeadline.hasPassed {
-                        router.serve(call, timeoutMs: min(100, acknowledgementDeadline.remainingMilliseconds()))
-                    }
-                }
-            case RD_KAFKA_RESP_ERR__QUEUE_FULL where !acknowledgementDeadline.hasPassed:
-                router.serve(call, timeoutMs: min(100, acknowledgementDeadline.remainingMilliseconds()))
-            case RD_KAFKA_RESP_ERR__QUEUE_FULL:
-                let error = KafkaError.timedOut("not sent before the deadline: the local producer queue stayed full")
-                router.fail(call, index..<count, error)
-                index = count
-            default:
-                router.fail(call, index..<(index + 1), KafkaError(code: code))
-                index += 1
-            }
+        // The closure stays with the router only until the records are produced, which `produce`
+        // waits for, whichever thread produces them.
+        withoutActuallyEscaping(produceRecord) { produceRecord in
+            let job = ProduceJob(call: call, topic: topicHandle, deadline: acknowledgementDeadline, produceRecord: produceRecord)
+            router.produce(job)
         }
         router.wait(for: call, until: acknowledgementDeadline)
         return router.finish(call, by: deadline)
