@@ -148,7 +148,10 @@ final class ConsumerSession: @unchecked Sendable {
     /// Assigns exactly these partitions at these offsets, reusing the current assignment when it matches.
     private func position(topic: String, at offsets: [Int32: Int64], deadline: ContinuousClock.Instant) throws(KafkaError) {
         if assignedTopic == topic && Set(positions.keys) == Set(offsets.keys) {
-            let moved = offsets.filter { positions[$0.key] != $0.value }
+            // A resumed partition whose position did not move is seeked too: the seek wakes its
+            // broker's thread, which otherwise starts the fetch only when its idle wait (up to a
+            // second) ends.
+            let moved = paused ? offsets : offsets.filter { positions[$0.key] != $0.value }
             try resumeFetching(topic: topic, offsets: offsets)
             if !moved.isEmpty {
                 do {
