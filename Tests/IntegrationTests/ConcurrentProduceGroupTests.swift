@@ -6,7 +6,7 @@ import Testing
 /// back to back while the brokers take a round trip: calls queue behind the records in flight and
 /// go out together, several calls' records in one request. Every answer must still name exactly
 /// its own records' positions, and the topic must hold every acknowledged record exactly once.
-@Suite(.serialized) struct ConcurrentProduceGroupTests {
+@Suite(.offCooperativePool, .serialized) struct ConcurrentProduceGroupTests {
     static let concurrency = 16
     static let invocationsPerCaller = 8
     static let roundTripMs = 20

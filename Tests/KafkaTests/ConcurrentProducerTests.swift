@@ -111,16 +111,3 @@ import Testing
         #expect(again.first?.acknowledgement != nil, "\(again)")
     }
 }
-
-/// Runs `body(thread)` on `count` threads at once and returns when all have finished.
-private func runOnThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
-    let group = DispatchGroup()
-    for thread in 0..<count {
-        group.enter()
-        Thread {
-            body(thread)
-            group.leave()
-        }.start()
-    }
-    group.wait()
-}

@@ -1,3 +1,4 @@
+import Foundation
 import Kafka
 import KafkaAdminClient
 import Logging
@@ -35,4 +36,22 @@ extension KafkaConsumer {
     func consumeAll(_ request: ConsumeRequest) throws -> ConsumeResult {
         try consume(request) { _ in true }
     }
+}
+
+/// Starts `body(thread)` on `count` threads; the group is left when all have finished.
+func startOnThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) -> DispatchGroup {
+    let group = DispatchGroup()
+    for thread in 0..<count {
+        group.enter()
+        Thread {
+            body(thread)
+            group.leave()
+        }.start()
+    }
+    return group
+}
+
+/// Runs `body(thread)` on `count` threads at once and returns when all have finished.
+func runOnThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    startOnThreads(count, body).wait()
 }

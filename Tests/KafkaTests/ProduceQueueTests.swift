@@ -5,7 +5,7 @@ import Testing
 
 /// Calls that find the producer's records-in-flight window full wait in its queue; one whose
 /// deadline passes there is reported not sent, and its records never reach the broker.
-@Suite struct ProduceQueueTests {
+@Suite(.offCooperativePool) struct ProduceQueueTests {
     @Test func aCallQueuedPastItsDeadlineIsReportedNotSentAndNeverWritten() throws {
         let fixture = try KafkaFixture()
         try fixture.createTopic("queued-late", partitions: 1)
@@ -18,7 +18,7 @@ import Testing
         // Five one-record calls fill the window (librdkafka sends no more requests for the
         // partition while five of its records are in flight) and stay in flight for the round trip.
         let inFlight = Mutex<[Int: [DeliveryReport]]>([:])
-        let first = runOnThreads(5) { thread in
+        let first = startOnThreads(5) { thread in
             let reports = producer.send(topic: "queued-late", records: [OutgoingRecord(value: bytes("in-flight-\(thread)"))],
                                         deadline: deadline())
             inFlight.withLock { $0[thread] = reports }
@@ -29,7 +29,7 @@ import Testing
 
         // These queue behind them, and their deadlines pass before a slot frees.
         let queued = Mutex<[Int: [DeliveryReport]]>([:])
-        let second = runOnThreads(3) { thread in
+        let second = startOnThreads(3) { thread in
             let reports = producer.send(topic: "queued-late", records: (0..<2).map { OutgoingRecord(value: bytes("queued-\(thread)-\($0)")) },
                                         deadline: .now.advanced(by: .milliseconds(900)))
             queued.withLock { $0[thread] = reports }
@@ -56,17 +56,4 @@ import Testing
         let values = Set(stored.records.compactMap { $0.value.map { String(decoding: $0, as: UTF8.self) } })
         #expect(values == Set(["warm"] + (0..<5).map { "in-flight-\($0)" }))
     }
-}
-
-/// Starts `body(thread)` on `count` threads; the group is left when all have finished.
-private func runOnThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) -> DispatchGroup {
-    let group = DispatchGroup()
-    for thread in 0..<count {
-        group.enter()
-        Thread {
-            body(thread)
-            group.leave()
-        }.start()
-    }
-    return group
 }

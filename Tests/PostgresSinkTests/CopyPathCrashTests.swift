@@ -55,14 +55,7 @@ final class CopyPathCrashTests {
         #expect(try sink.write(Array(records.prefix(stored))).written == stored)
         let termination = Termination(postgres)
         sink.afterCopyBeforeInsert = termination.hook
-        do {
-            let summary = try sink.write(records)
-            Issue.record("the batch was written although its connection was ended mid-transaction: \(summary)")
-        } catch {
-            #expect(error.kind == .databaseUnavailable, "\(error)")
-        }
-        #expect(termination.answer == "t", "the hook did not end the connection")
-        #expect(try postgres.query("SELECT count(*) FROM \(table)") == "\(stored)", "the interrupted batch left rows behind")
+        try expectInterruptedWrite(sink, records, termination, leaves: stored, in: table)
 
         let redelivered = try sink.write(records)
         #expect(redelivered.written == records.count - stored)
@@ -84,14 +77,7 @@ final class CopyPathCrashTests {
         let records = Self.batch("crash-direct-\(mode.rawValue)", count: 2_000)
         let termination = Termination(postgres)
         sink.afterDirectCopy = termination.hook
-        do {
-            let summary = try sink.write(records)
-            Issue.record("the batch was written although its connection was ended mid-transaction: \(summary)")
-        } catch {
-            #expect(error.kind == .databaseUnavailable, "\(error)")
-        }
-        #expect(termination.answer == "t", "the hook did not end the connection")
-        #expect(try postgres.query("SELECT count(*) FROM \(table)") == "0", "the interrupted batch left rows behind")
+        try expectInterruptedWrite(sink, records, termination, leaves: 0, in: table)
 
         let redelivered = try sink.write(records)
         #expect(redelivered.written == records.count)
@@ -101,6 +87,23 @@ final class CopyPathCrashTests {
         #expect(again.written == 0)
         #expect(again.skipped == records.count)
         #expect(try postgres.query("SELECT count(*) FROM \(table)") == "2000")
+    }
+
+    /// Writes `records` while `termination`, set as one of the sink's hooks, ends the connection:
+    /// the write fails as the database being unavailable and `table` holds the `rows` it held before.
+    func expectInterruptedWrite(
+        _ sink: PostgresSink, _ records: [SinkRecord], _ termination: Termination, leaves rows: Int, in table: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        do {
+            let summary = try sink.write(records)
+            Issue.record("the batch was written although its connection was ended mid-transaction: \(summary)", sourceLocation: sourceLocation)
+        } catch {
+            #expect(error.kind == .databaseUnavailable, "\(error)", sourceLocation: sourceLocation)
+        }
+        #expect(termination.answer == "t", "the hook did not end the connection", sourceLocation: sourceLocation)
+        #expect(try postgres.query("SELECT count(*) FROM \(table)") == "\(rows)", "the interrupted batch left rows behind",
+                sourceLocation: sourceLocation)
     }
 
     /// A hook that ends the batch's server process the first time it runs; `answer` says whether it did.

@@ -4,7 +4,7 @@ import Testing
 
 /// The batch writer's paths against a real PostgreSQL: COPY straight into the table, the staging
 /// table when rows are already stored, tables after the first, and a batch whose reading fails.
-@Suite(.serialized, .enabled(if: LocalPostgres.shouldRun, "PostgreSQL is not installed (CI requires it)"))
+@Suite(.offCooperativePool, .serialized, .enabled(if: LocalPostgres.shouldRun, "PostgreSQL is not installed (CI requires it)"))
 final class SinkBatchWriterTests {
     struct ReadingFailed: Error {}
 

@@ -9,15 +9,7 @@ package enum RecordRenderer {
         if renderPlain(record, into: &writer) { return }
         // The fixed members are formatted on the stack and appended in one step.
         withStackCursor { cursor in
-            cursor.put("{\"partition\":")
-            cursor.put(Int64(record.partition))
-            cursor.put(",\"offset\":")
-            cursor.put(record.offset)
-            if let timestamp = record.timestampMs {
-                cursor.put(",\"timestamp\":")
-                cursor.put(timestamp)
-            }
-            cursor.put(",\"key\":")
+            putFixedMembers(record, into: &cursor)
             writer.writeRaw(UnsafeRawBufferPointer(start: cursor.base, count: cursor.count))
         }
         writeBytes(record.key, encodingField: "key_encoding", asJSON: false, into: &writer)
@@ -40,6 +32,19 @@ package enum RecordRenderer {
         writer.appendLiteral("}")
     }
 
+    /// `{"partition":P,"offset":O[,"timestamp":T],"key":` of every rendered record.
+    private static func putFixedMembers(_ record: ConsumedRecordView, into cursor: inout ByteCursor) {
+        cursor.put("{\"partition\":")
+        cursor.put(Int64(record.partition))
+        cursor.put(",\"offset\":")
+        cursor.put(record.offset)
+        if let timestamp = record.timestampMs {
+            cursor.put(",\"timestamp\":")
+            cursor.put(timestamp)
+        }
+        cursor.put(",\"key\":")
+    }
+
     /// Most records: no headers, a key and a value of printable ASCII that needs no escape, the
     /// value not readable as JSON. Such a record is written into one buffer on the stack, straight
     /// from librdkafka's message, and appended once. False (nothing written) for any other record.
@@ -57,15 +62,7 @@ package enum RecordRenderer {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
             guard let base = buffer.baseAddress else { return }
             var cursor = ByteCursor(base)
-            cursor.put("{\"partition\":")
-            cursor.put(Int64(record.partition))
-            cursor.put(",\"offset\":")
-            cursor.put(record.offset)
-            if let timestamp = record.timestampMs {
-                cursor.put(",\"timestamp\":")
-                cursor.put(timestamp)
-            }
-            cursor.put(",\"key\":")
+            putFixedMembers(record, into: &cursor)
             cursor.putQuotedOrNull(key)
             cursor.put(",\"value\":")
             cursor.putQuotedOrNull(value)
