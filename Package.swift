@@ -54,8 +54,10 @@ let package = Package(
         .target(name: "PostgresSink", dependencies: ["CLibPQ", "AWSSigV4", "AWSCredentials", "Encoding"]),
 
         // The function: a core of actions, one target per way in, and the composition.
+        // An invocation's figures and their Embedded Metric Format lines.
+        .target(name: "FunctionMetrics", dependencies: ["JSON"]),
         .target(name: "FunctionCore", dependencies: [
-            "JSON", "Encoding", "Kafka", "KafkaAdminClient", "LambdaRuntime", "PostgresSink", "MSKIAMAuth", "AWSCredentials", "CMallocShim",
+            "FunctionMetrics", "JSON", "Encoding", "Kafka", "KafkaAdminClient", "LambdaRuntime", "PostgresSink", "MSKIAMAuth", "AWSCredentials", "CMallocShim",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "DirectFrontEnd", dependencies: ["FunctionCore", "JSON", "Kafka", "LambdaRuntime"]),
@@ -69,7 +71,7 @@ let package = Package(
         ]),
         .target(name: "EventSourceFrontEnd", dependencies: ["FunctionCore", "JSON", "Encoding", "PostgresSink"]),
         .target(name: "KafkaFunction", dependencies: [
-            "FunctionCore", "DirectFrontEnd", "APIGatewayFrontEnd", "WebSocketFrontEnd", "EventSourceFrontEnd",
+            "FunctionCore", "FunctionMetrics", "DirectFrontEnd", "APIGatewayFrontEnd", "WebSocketFrontEnd", "EventSourceFrontEnd",
             "JSON", "Kafka", "LambdaRuntime",
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -106,7 +108,7 @@ let package = Package(
         .testTarget(name: "MSKIAMAuthTests", dependencies: ["MSKIAMAuth", "AWSSigV4", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "KafkaAdminClient", "MSKIAMAuth", "AWSCredentials", "TestSupport"]),
         .testTarget(name: "KafkaFunctionTests", dependencies: [
-            "KafkaFunction", "FunctionCore", "DirectFrontEnd", "APIGatewayFrontEnd", "WebSocketFrontEnd", "EventSourceFrontEnd",
+            "KafkaFunction", "FunctionCore", "FunctionMetrics", "DirectFrontEnd", "APIGatewayFrontEnd", "WebSocketFrontEnd", "EventSourceFrontEnd",
             "Encoding", "JSON", "Kafka", "KafkaAdminClient", "LambdaRuntime", "MSKIAMAuth", "PostgresSink", "PubSubWire",
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,3 +1,4 @@
+import FunctionMetrics
 import LambdaRuntime
 import Logging
 

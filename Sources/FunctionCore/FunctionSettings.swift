@@ -1,3 +1,4 @@
+import FunctionMetrics
 import JSON
 
 /// The function's own settings (Kafka's connection settings are read by `KafkaEnvironment`, the API's CORS

@@ -2,6 +2,7 @@ import APIGatewayFrontEnd
 import DirectFrontEnd
 import EventSourceFrontEnd
 import FunctionCore
+import FunctionMetrics
 import Kafka
 import LambdaRuntime
 import Logging

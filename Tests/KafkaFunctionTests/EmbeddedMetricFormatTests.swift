@@ -1,12 +1,13 @@
-import Foundation
 @testable import APIGatewayFrontEnd
 @testable import DirectFrontEnd
 @testable import EventSourceFrontEnd
+import Foundation
 @testable import FunctionCore
+import FunctionMetrics
 @testable import JSON
 @testable import KafkaFunction
-@testable import WebSocketFrontEnd
 import Testing
+@testable import WebSocketFrontEnd
 
 @Suite struct EmbeddedMetricFormatTests {
     @Test func writesTheExactLine() throws {

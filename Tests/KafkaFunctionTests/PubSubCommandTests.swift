@@ -1,15 +1,16 @@
-import Encoding
-import Kafka
-import Logging
 @testable import APIGatewayFrontEnd
 @testable import DirectFrontEnd
+import Encoding
 @testable import EventSourceFrontEnd
 @testable import FunctionCore
+import FunctionMetrics
 @testable import JSON
+import Kafka
 @testable import KafkaFunction
+import Logging
 import PubSubWire
-@testable import WebSocketFrontEnd
 import Testing
+@testable import WebSocketFrontEnd
 
 @Suite struct PubSubCommandTests {
     @Test func decodesAPISIXCommandsInProtobufJSONForm() {

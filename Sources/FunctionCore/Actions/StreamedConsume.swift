@@ -1,3 +1,4 @@
+import FunctionMetrics
 import JSON
 import Kafka
 import LambdaRuntime

@@ -1,3 +1,4 @@
+import FunctionMetrics
 import JSON
 import Kafka
 
@@ -138,12 +139,5 @@ extension TopicProvisioner.Outcome {
         case .existed: return false
         case .created, .leftToBrokerAutoCreation: return true
         }
-    }
-}
-
-extension Duration {
-    package var wholeMilliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

@@ -16,4 +16,14 @@ package struct InvocationMetrics {
     package var kafkaLatency: Duration?
     /// `Function.X` for a function error, `HTTP.4xx`/`HTTP.5xx` for an API Gateway error answer.
     package var errorType: String?
+
+    package init() {}
+}
+
+extension Duration {
+    /// Whole milliseconds, as the metric lines and the answers' `elapsed_ms` report a duration.
+    package var wholeMilliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
 }

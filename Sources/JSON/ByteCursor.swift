@@ -3,30 +3,30 @@
 /// piece, which cost more than the bytes themselves in answers of tens of thousands of records.
 ///
 /// The caller guarantees room: each `put` assumes its bytes fit (see `maximumDecimalBytes`).
-struct ByteCursor {
-    let base: UnsafeMutablePointer<UInt8>
-    private(set) var count = 0
+package struct ByteCursor {
+    package let base: UnsafeMutablePointer<UInt8>
+    package private(set) var count = 0
 
     /// Digits and sign of the longest `Int64`.
-    static let maximumDecimalBytes = 20
+    package static let maximumDecimalBytes = 20
 
-    init(_ base: UnsafeMutablePointer<UInt8>) {
+    package init(_ base: UnsafeMutablePointer<UInt8>) {
         self.base = base
     }
 
-    mutating func put(_ text: StaticString) {
+    package mutating func put(_ text: StaticString) {
         (base + count).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
         count += text.utf8CodeUnitCount
     }
 
-    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+    package mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
         (base + count).update(from: source, count: bytes.count)
         count += bytes.count
     }
 
     /// `bytes` in double quotes (text that needs no escape), or `null`.
-    mutating func putQuotedOrNull(_ bytes: UnsafeBufferPointer<UInt8>?) {
+    package mutating func putQuotedOrNull(_ bytes: UnsafeBufferPointer<UInt8>?) {
         guard let bytes else {
             put("null")
             return
@@ -38,7 +38,7 @@ struct ByteCursor {
         count += 1
     }
 
-    mutating func put(_ value: Int64) {
+    package mutating func put(_ value: Int64) {
         if value < 0 {
             base[count] = UInt8(ascii: "-")
             count += 1
@@ -86,7 +86,7 @@ struct ByteCursor {
 /// Calls `body` with a cursor over 128 bytes on the stack (room for a record's fixed members:
 /// labels and three integers), for pieces appended to a writer in one step.
 @inline(__always)
-func withStackCursor<R>(_ body: (inout ByteCursor) -> R) -> R {
+package func withStackCursor<R>(_ body: (inout ByteCursor) -> R) -> R {
     var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
                   UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
         (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)

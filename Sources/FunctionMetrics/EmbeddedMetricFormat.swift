@@ -12,6 +12,10 @@ package struct EmbeddedMetricFormat {
 
     package let namespace: String
 
+    package init(namespace: String) {
+        self.namespace = namespace
+    }
+
     /// CloudWatch's namespace rules: 1 to 255 of `[A-Za-z0-9.-_/#: ]`, some non-space, not `AWS/...`.
     package static func isValidNamespace(_ namespace: String) -> Bool {
         let bytes = namespace.utf8
