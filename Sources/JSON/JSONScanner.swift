@@ -84,7 +84,17 @@ package struct JSONScanner {
 
     /// True when the name text `readObjectNames` handed over is `literal`, compared as bytes.
     package static func name(_ text: UnsafeBufferPointer<UInt8>, is literal: StaticString) -> Bool {
-        UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount).elementsEqual(text)
+        text.count == literal.utf8CodeUnitCount && bytes(text, at: 0, startWith: literal)
+    }
+
+    /// True when `bytes` from `start` on begin with `literal`, compared byte by byte without a `String`.
+    @inline(__always)
+    package static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, startWith literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard start >= 0, bytes.count - start >= count else { return false }
+        let text = literal.utf8Start
+        for offset in 0..<count where bytes[start + offset] != text[offset] { return false }
+        return true
     }
 
     /// Reads `[` elements `]`, calling `element` with each index once the scanner stands on it.
@@ -224,13 +234,7 @@ package struct JSONScanner {
     // MARK: Scalars
 
     package mutating func scanLiteral() throws(Error) -> JSONValue {
-        func matches(_ literal: StaticString) -> Bool {
-            let count = literal.utf8CodeUnitCount
-            guard bytes.count - position >= count else { return false }
-            let text = UnsafeBufferPointer(start: literal.utf8Start, count: count)
-            for offset in 0..<count where bytes[position + offset] != text[offset] { return false }
-            return true
-        }
+        func matches(_ literal: StaticString) -> Bool { Self.bytes(bytes, at: position, startWith: literal) }
         switch current {
         case UInt8(ascii: "t") where matches("true"): position += 4; return .bool(true)
         case UInt8(ascii: "f") where matches("false"): position += 5; return .bool(false)

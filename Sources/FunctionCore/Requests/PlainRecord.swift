@@ -26,10 +26,10 @@ enum PlainRecord {
             guard at < count, bytes[at] == UInt8(ascii: "\"") else { return nil }
             // The member name, its closing quote and the colon: "key": or "value":
             let isValue: Bool
-            if matches(bytes, at + 1, "value\""), value == nil {
+            if JSONScanner.bytes(bytes, at: at + 1, startWith: "value\""), value == nil {
                 isValue = true
                 at += 7
-            } else if matches(bytes, at + 1, "key\""), key == nil {
+            } else if JSONScanner.bytes(bytes, at: at + 1, startWith: "key\""), key == nil {
                 isValue = false
                 at += 5
             } else {
@@ -79,14 +79,5 @@ enum PlainRecord {
             at += 1
         }
         return at
-    }
-
-    @inline(__always)
-    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ literal: StaticString) -> Bool {
-        let length = literal.utf8CodeUnitCount
-        guard bytes.count - start >= length else { return false }
-        let text = literal.utf8Start
-        for offset in 0..<length where bytes[start + offset] != text[offset] { return false }
-        return true
     }
 }
