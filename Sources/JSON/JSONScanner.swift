@@ -88,7 +88,7 @@ package struct JSONScanner {
     }
 
     /// True when `bytes` from `start` on begin with `literal`, compared byte by byte without a `String`.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, startWith literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard start >= 0, bytes.count - start >= count else { return false }
