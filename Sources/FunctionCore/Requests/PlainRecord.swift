@@ -24,15 +24,16 @@ enum PlainRecord {
         while true {
             at = skipWhitespace(bytes, at)
             guard at < count, bytes[at] == UInt8(ascii: "\"") else { return nil }
-            // The member name, its closing quote and the colon: "key": or "value":
+            // The member name and its closing quote: "key" or "value".
             let isValue: Bool
-            if JSONScanner.bytes(bytes, at: at + 1, startWith: "value\""), value == nil {
+            switch memberName(bytes, at: at + 1) {
+            case .value where value == nil:
                 isValue = true
                 at += 7
-            } else if JSONScanner.bytes(bytes, at: at + 1, startWith: "key\""), key == nil {
+            case .key where key == nil:
                 isValue = false
                 at += 5
-            } else {
+            default:
                 return nil
             }
             at = skipWhitespace(bytes, at)
@@ -55,6 +56,26 @@ enum PlainRecord {
                 key: key, value: value, partition: -1, firstHeader: 0, headerCount: 0, hasTraceHeader: false)
         }
     }
+
+    private enum MemberName { case key, value, other }
+
+    /// Which member name (with its closing quote) starts at `start`: one unaligned load and a
+    /// masked comparison per name, where comparing byte by byte cost a fifth of a record's reading.
+    @inline(__always)
+    private static func memberName(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> MemberName {
+        guard let base = bytes.baseAddress, start >= 0, bytes.count - start >= 8 else {
+            // Too near the end for a whole word: this record is the event's last few bytes, if a record at all.
+            if JSONScanner.bytes(bytes, at: start, startWith: "value\"") { return .value }
+            return JSONScanner.bytes(bytes, at: start, startWith: "key\"") ? .key : .other
+        }
+        let word = UInt64(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self))
+        if word & 0xFFFF_FFFF_FFFF == valueWord { return .value }
+        return word & 0xFFFF_FFFF == keyWord ? .key : .other
+    }
+
+    /// `value"` and `key"` as little-endian integers.
+    private static let valueWord: UInt64 = 0x2265_756C_6176
+    private static let keyWord: UInt64 = 0x2279_656B
 
     /// The index of the closing quote of a string of printable ASCII (0x20-0x7E, no backslash)
     /// starting at `start`; nil at anything else.
