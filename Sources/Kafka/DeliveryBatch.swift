@@ -43,7 +43,16 @@ struct DeliveryBatch {
         for index in settled.indices where !settled[index] { fail(index, error) }
     }
 
-    mutating func record(_ report: cshim_delivery_t) {
+    /// The generation a report's `msg_opaque` carries (see `opaque(generation:index:)`).
+    static func generation(of report: cshim_delivery_t) -> UInt32 {
+        UInt32(truncatingIfNeeded: UInt(bitPattern: report.opaque) >> 32)
+    }
+
+    mutating func record(_ reports: UnsafeBufferPointer<cshim_delivery_t>) {
+        for report in reports { record(report) }
+    }
+
+    private mutating func record(_ report: cshim_delivery_t) {
         let tag = UInt(bitPattern: report.opaque)
         let index = Int(tag & 0xFFFF_FFFF)
         guard UInt32(truncatingIfNeeded: tag >> 32) == generation, index < settled.count, !settled[index] else { return }
