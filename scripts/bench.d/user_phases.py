@@ -93,7 +93,8 @@ def main():
             for name in emulators:
                 if name != "ours":
                     line(label, name, result[name]["p50_ms"], c["p50_ms"] + result["floor"]["p50_ms"], "of C + floor")
-            print(f"{label:<34} ours   VmHWM {result['ours']['vmhwm_kib'] / 1024:.1f} MiB", flush=True)
+            for name in emulators:
+                print(f"{label:<34} {name:<6} VmHWM {result[name]['vmhwm_kib'] / 1024:.1f} MiB", flush=True)
         for count in options.consume:
             runs = options.runs or user_path.repetitions(count, False)
             result = user_path.consume_phase(emulators, TOPICS["consume"], PARTITIONS, count, runs, scratch,
