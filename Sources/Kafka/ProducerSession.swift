@@ -22,8 +22,7 @@ final class ProducerSession: @unchecked Sendable {
     /// plus some 200 bytes of bookkeeping until its report is collected), so a 50,000-record event
     /// never holds all of them. Each time the window is full the call waits for a produce request's
     /// acknowledgement: at 8,192 a 40,000-record event waited five times, some 10 ms in all; at
-    /// 12,288 it waits three times, 6 ms faster, for 0.5 MiB more at the 50,000-record peak (16,384
-    /// saved under 1 ms more for another 2 MiB). docs/memory.md has the figures.
+    /// 12,288 it waits three times, for about 1 MiB more at the 50,000-record peak (docs/memory.md).
     static let maximumUnacknowledged = 12_288
 
     init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
