@@ -151,16 +151,13 @@ final class DeliveryRouter: @unchecked Sendable {
         }
         var index = 0
         while index < count {
-            let code = job.produceRecord(index, job.topic, DeliveryBatch.opaque(generation: call.generation, index: index))
-            switch code {
-            case RD_KAFKA_RESP_ERR_NO_ERROR:
-                index += 1
-                if index % ProducerSession.pollEvery == 0 {
-                    serve(call, timeoutMs: 0)
-                    while index - reported(call) > ProducerSession.maximumUnacknowledged && !deadline.hasPassed {
-                        serve(call, timeoutMs: min(100, deadline.remainingMilliseconds()))
-                    }
-                }
+            // Up to the next multiple of `pollEvery`, where reports are collected.
+            let end = min(count, (index / ProducerSession.pollEvery + 1) * ProducerSession.pollEvery)
+            let produced = job.produceRecords(index..<end, job.topic, call.generation) { failed, code in
+                fail(call, failed..<(failed + 1), KafkaError(code: code))
+            }
+            index = produced.next
+            switch produced.stop {
             case RD_KAFKA_RESP_ERR__QUEUE_FULL where !deadline.hasPassed:
                 serve(call, timeoutMs: min(100, deadline.remainingMilliseconds()))
             case RD_KAFKA_RESP_ERR__QUEUE_FULL:
@@ -168,8 +165,11 @@ final class DeliveryRouter: @unchecked Sendable {
                 fail(call, index..<count, error)
                 index = count
             default:
-                fail(call, index..<(index + 1), KafkaError(code: code))
-                index += 1
+                guard index % ProducerSession.pollEvery == 0 else { continue }
+                serve(call, timeoutMs: 0)
+                while index - reported(call) > ProducerSession.maximumUnacknowledged && !deadline.hasPassed {
+                    serve(call, timeoutMs: min(100, deadline.remainingMilliseconds()))
+                }
             }
         }
     }

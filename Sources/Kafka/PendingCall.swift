@@ -53,5 +53,16 @@ struct ProduceJob {
     let topic: OpaquePointer
     /// The acknowledgement deadline of the call: past it, records not yet produced fail as not sent.
     let deadline: ContinuousClock.Instant
-    let produceRecord: (Int, OpaquePointer, UnsafeMutableRawPointer?) -> rd_kafka_resp_err_t
+    /// Hands records `range` to librdkafka, tagged with the call's generation; a record librdkafka
+    /// refuses for good goes to the last argument with its error. Stops early only at a full local queue.
+    let produceRecords: (_ range: Range<Int>, _ topic: OpaquePointer, _ generation: UInt32,
+                         _ failed: (Int, rd_kafka_resp_err_t) -> Void) -> ProducedRange
+}
+
+/// How far producing a range of a call's records got.
+struct ProducedRange {
+    /// The first record not handed to librdkafka: the range's end, unless the queue was full.
+    var next: Int
+    /// `RD_KAFKA_RESP_ERR__QUEUE_FULL` when the local queue had no room for record `next`.
+    var stop: rd_kafka_resp_err_t
 }

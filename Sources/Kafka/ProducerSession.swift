@@ -49,39 +49,45 @@ final class ProducerSession: @unchecked Sendable {
     var recordsInFlight: Int { router.recordsInFlight }
 
     func send(topic: String, records: [OutgoingRecord], deadline: ContinuousClock.Instant) -> [DeliveryReport] {
-        send(topic: topic, count: records.count, deadline: deadline) { index, topicHandle, opaque in
-            let record = records[index]
-            return withOptionalBytes(record.key) { key in
-                withOptionalBytes(record.value) { value in
-                    let headers = Self.makeHeaders(count: record.headers.count) { number, add in
-                        let (name, bytes) = record.headers[number]
-                        var nameCopy = name
-                        nameCopy.withUTF8 { nameBytes in
-                            bytes.withUnsafeBytes { add(UnsafeRawBufferPointer(nameBytes), $0) }
+        send(topic: topic, count: records.count, deadline: deadline) { range, topicHandle, generation, failed in
+            RecordRuns.produceOneByOne(range, generation: generation, failed: failed) { index, opaque in
+                let record = records[index]
+                return withOptionalBytes(record.key) { key in
+                    withOptionalBytes(record.value) { value in
+                        let headers = Self.makeHeaders(count: record.headers.count) { number, add in
+                            let (name, bytes) = record.headers[number]
+                            var nameCopy = name
+                            nameCopy.withUTF8 { nameBytes in
+                                bytes.withUnsafeBytes { add(UnsafeRawBufferPointer(nameBytes), $0) }
+                            }
                         }
+                        return produce(key: key, value: value, partition: record.partition, headers: headers,
+                                       topic: topicHandle, opaque: opaque)
                     }
-                    return produce(key: key, value: value, partition: record.partition, headers: headers,
-                                   topic: topicHandle, opaque: opaque)
                 }
             }
         }
     }
 
     func send(topic: String, records: some ProducibleRecords, deadline: ContinuousClock.Instant) -> [DeliveryReport] {
-        send(topic: topic, count: records.count, deadline: deadline) { index, topicHandle, opaque in
-            let record = records.record(index)
-            let headers = Self.makeHeaders(count: record.headerCount) { number, add in
-                let header = records.header(number, ofRecord: index)
-                add(header.name, header.value)
+        let messages = UnsafeMutableBufferPointer<rd_kafka_message_t>.allocate(capacity: min(records.count, Self.pollEvery))
+        defer { messages.deallocate() }
+        return send(topic: topic, count: records.count, deadline: deadline) { range, topicHandle, generation, failed in
+            RecordRuns.produce(range, of: records, topic: topicHandle, generation: generation, messages: messages, failed: failed) { index, opaque in
+                let record = records.record(index)
+                let headers = Self.makeHeaders(count: record.headerCount) { number, add in
+                    let header = records.header(number, ofRecord: index)
+                    add(header.name, header.value)
+                }
+                return produce(key: nonNull(record.key), value: nonNull(record.value), partition: record.partition,
+                               headers: headers, topic: topicHandle, opaque: opaque)
             }
-            return produce(key: nonNull(record.key), value: nonNull(record.value), partition: record.partition,
-                           headers: headers, topic: topicHandle, opaque: opaque)
         }
     }
 
     private func send(
         topic: String, count: Int, deadline: ContinuousClock.Instant,
-        produceRecord: (Int, OpaquePointer, UnsafeMutableRawPointer?) -> rd_kafka_resp_err_t
+        produceRecords: (Range<Int>, OpaquePointer, UInt32, (Int, rd_kafka_resp_err_t) -> Void) -> ProducedRange
     ) -> [DeliveryReport] {
         guard count > 0 else { return [] }
         // Registered before its first record: another call's thread may collect its reports.
@@ -94,8 +100,8 @@ final class ProducerSession: @unchecked Sendable {
         let acknowledgementDeadline = deadline - Self.purgeReserve
         // The closure stays with the router only until the records are produced, which `produce`
         // waits for, whichever thread produces them.
-        withoutActuallyEscaping(produceRecord) { produceRecord in
-            let job = ProduceJob(call: call, topic: topicHandle, deadline: acknowledgementDeadline, produceRecord: produceRecord)
+        withoutActuallyEscaping(produceRecords) { produceRecords in
+            let job = ProduceJob(call: call, topic: topicHandle, deadline: acknowledgementDeadline, produceRecords: produceRecords)
             router.produce(job)
         }
         router.wait(for: call, until: acknowledgementDeadline)
@@ -155,14 +161,7 @@ final class ProducerSession: @unchecked Sendable {
     }
 }
 
-private var emptyBytes: UnsafeRawPointer { cshim_rd_kafka_empty_bytes() }
 private var emptyName: UnsafePointer<CChar> { emptyBytes.assumingMemoryBound(to: CChar.self) }
-
-/// librdkafka treats a NULL pointer as an absent field: an empty key or value needs an address.
-private func nonNull(_ bytes: UnsafeRawBufferPointer?) -> UnsafeRawBufferPointer? {
-    guard let bytes else { return nil }
-    return bytes.baseAddress == nil ? UnsafeRawBufferPointer(start: emptyBytes, count: 0) : bytes
-}
 
 /// Calls `body` with the bytes of `bytes` (a non-null pointer even when empty), or nil.
 private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
