@@ -12,6 +12,8 @@ import Kafka
 /// read member by member would get, each naming the field and the record index.
 package enum RecordsDecoder {
     package static let maximumRecords = 50_000
+    /// `{"value":0},`: hardly a record in the array takes fewer bytes.
+    static let smallestRecordBytes = 12
 
     package enum Failure: Error {
         case empty
@@ -26,6 +28,11 @@ package enum RecordsDecoder {
         var records = SuppliedRecords(source: source)
         // Decoded bytes never outgrow the text they come from; untouched capacity costs no memory.
         records.arena.reserveCapacity(scanner.bytes.count - scanner.position)
+        // Room for as many entries as the rest of the event could hold (at `{"value":0},` each; a
+        // record this estimate misses only makes the list grow), so it is not copied as it grows:
+        // growing by doubling, a 40,000-record event faulted in some 500 pages more and copied 2 MB.
+        // Untouched capacity costs no memory.
+        records.entries.reserveCapacity(min(maximumRecords, (scanner.bytes.count - scanner.position) / smallestRecordBytes + 1))
         var failure: FunctionError?
         var count = 0
         // A record object nested past the depth limit is refused by the general reader.
