@@ -14,14 +14,23 @@ public enum ASCIIWords {
         guard let base = bytes.baseAddress else { return start }
         var index = start
         let count = bytes.count
-        while index + 8 <= count {
+        // Wrapping arithmetic: an index within a buffer is far from overflowing, and the checks
+        // were a fifth of this loop's instructions.
+        while index &+ 8 <= count {
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            if hasLessThan(word, 0x20) | hasByte(word, 0x22) | hasByte(word, 0x5C) | hasByte(word, 0x7F) | word & highs != 0 {
+            if hasLessThan(word, 0x20) | hasByte(word, 0x22) | hasByte(word, 0x5C) | hasAtLeast7F(word) != 0 {
                 break
             }
-            index += 8
+            index &+= 8
         }
         return index
+    }
+
+    /// Nonzero when some byte of `word` is 0x7F or above; exact as a yes/no test (a carry out of
+    /// one byte only comes from a byte of 0xFF, which is found on its own).
+    @inlinable @inline(__always)
+    static func hasAtLeast7F(_ word: UInt64) -> UInt64 {
+        ((word &+ ones) | word) & highs
     }
 
     /// Like `plainPrefixEnd`, but stops only at a byte of 0x80 or above.

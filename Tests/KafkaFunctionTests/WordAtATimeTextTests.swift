@@ -33,6 +33,20 @@ import Testing
         return all
     }
 
+    /// Every byte value, in every position of a word: the word test stops exactly at words
+    /// holding a byte that is not printable ASCII, or is a quote or a backslash.
+    @Test func plainWordsEndAtTheWordOfEveryOtherByte() {
+        for byte in 0...255 {
+            let plain = (0x20...0x7E).contains(byte) && byte != 0x22 && byte != 0x5C
+            for position in 0..<16 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 24)
+                bytes[position] = UInt8(byte)
+                let end = bytes.withUnsafeBufferPointer { ASCIIWords.plainPrefixEnd($0, from: 0) }
+                #expect(end == (plain ? 24 : position / 8 * 8), "byte \(byte) at \(position)")
+            }
+        }
+    }
+
     @Test func utf8ValidationAgreesWithTheStandardLibrary() {
         for bytes in Self.cases {
             let expected = String(validating: bytes, as: UTF8.self) != nil
