@@ -44,9 +44,13 @@ public final class CurlHTTPClient {
 
     /// Sends one request and waits for the whole response.
     /// - Parameter timeout: the bound on the whole transfer; `nil` waits forever (as `next` must).
-    public func perform(_ request: HTTPRequest, timeout: Duration? = nil) throws(CurlHTTPError) -> HTTPResponse {
+    /// - Parameter bodyStorage: empty storage the response's body is written into when it fits
+    ///   (see `ResponseCollector.fit`); pass it with `consume`, or the first byte copies it.
+    public func perform(
+        _ request: HTTPRequest, timeout: Duration? = nil, bodyStorage: consuming [UInt8] = []
+    ) throws(CurlHTTPError) -> HTTPResponse {
         curl_easy_reset(handle)
-        let collector = ResponseCollector(limit: options.maxResponseBytes ?? Int.max)
+        let collector = ResponseCollector(limit: options.maxResponseBytes ?? Int.max, storage: bodyStorage)
         let unmanagedCollector = Unmanaged.passRetained(collector)
         defer { unmanagedCollector.release() }
 
@@ -173,9 +177,14 @@ private final class ResponseCollector {
     var headerBytes = 0
     var exceededLimit = false
 
-    init(limit: Int) {
+    init(limit: Int, storage: consuming [UInt8]) {
         self.limit = limit
+        body = storage
     }
+
+    /// Storage handed in is kept for a declared length it holds without stranding more than this
+    /// beyond it; otherwise it is let go before the body's own is made, so the two never coexist.
+    static let strandedBytesAllowed = 1 << 20
 
     /// Declared lengths above this are not trusted for a reservation (the body may still be that long).
     static let reservedBodyLimit = 16 << 20
@@ -193,6 +202,9 @@ private final class ResponseCollector {
         headers.append((name, value))
         // The body arrives in pieces: sized once from its declared length, it is not copied as it grows.
         if name == "content-length", let length = Int(value), (0...Self.reservedBodyLimit).contains(length) {
+            if body.isEmpty && (body.capacity < length || body.capacity > length + Self.strandedBytesAllowed) {
+                body = []
+            }
             body.reserveCapacity(length)
         }
     }

@@ -7,6 +7,12 @@ public protocol RuntimeAPIClientProtocol {
     func postResponse(requestID: String, body: [UInt8]) throws(RuntimeAPIError) -> PostOutcome
     /// - Parameter errorType: sent as `Lambda-Runtime-Function-Error-Type`.
     func postError(requestID: String, errorType: String, body: [UInt8]) throws(RuntimeAPIError) -> PostOutcome
+    /// Takes back a served event's storage for a later `next` (or lets it go).
+    func recycle(_ event: inout [UInt8])
+}
+
+extension RuntimeAPIClientProtocol {
+    public func recycle(_ event: inout [UInt8]) {}
 }
 
 extension RuntimeAPIClient: RuntimeAPIClientProtocol {}

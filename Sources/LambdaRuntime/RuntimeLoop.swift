@@ -33,7 +33,7 @@ struct RuntimeLoop<Handler: LambdaHandler> {
         }
         // Counted from before `next`: an event already on its way when SIGTERM comes is served.
         shutdown?.nextStarted()
-        let invocation: Invocation
+        var invocation: Invocation
         do {
             invocation = try nextInvocation()
         } catch {
@@ -42,6 +42,8 @@ struct RuntimeLoop<Handler: LambdaHandler> {
         }
         shutdown?.nextEnded(received: true)
         defer { shutdown?.invocationEnded() }
+        // After the answer is posted (defers run last first): nothing reads the event any more.
+        defer { client.recycle(&invocation.event) }
         let responder = StreamingResponder(endpoint: client.endpoint, requestID: invocation.context.requestID)
         var context = invocation.context
         context.responder = responder

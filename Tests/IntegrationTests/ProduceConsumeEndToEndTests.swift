@@ -77,6 +77,30 @@ import Testing
         #expect(answer.objects("records").allSatisfy { $0.int("timestamp") ?? 0 > 0 })
     }
 
+    /// The runtime reads each event into the storage of the one before it when it fits
+    /// (`RuntimeAPIClient.recycle`): events of the same, a smaller and a larger size in turn must
+    /// each arrive whole, none carrying bytes of another.
+    @Test func eventsOfChangingSizesEachArriveWhole() throws {
+        let kafka = try KafkaEndToEnd.shared(.mock)
+        let topic = uniqueTopic("sizes")
+        var expected: [LogPosition: String] = [:]
+        for (round, count) in [4000, 4000, 3, 6000, 3500].enumerated() {
+            let values = (0..<count).map { "round-\(round)-record-\($0)" }
+            let records = "[" + values.map { #"{"value":"\#($0)"}"# }.joined(separator: ",") + "]"
+            let positions = try kafka.produce(topic: topic, records: records)
+            try #require(positions.count == count)
+            for (position, value) in zip(positions, values) { expected[position] = value }
+        }
+        let result = try kafka.consume(topic: topic, #","max_records":20000,"timeout_ms":20000"#)
+        var stored: [LogPosition: String] = [:]
+        for record in result.objects("records") {
+            if let position = LogPosition(record) { stored[position] = record.string("value") }
+        }
+        #expect(stored.count == expected.count)
+        let wrong = expected.filter { stored[$0.key] != $0.value }
+        #expect(wrong.isEmpty, "\(wrong.count) records differ, e.g. \(wrong.first.map { "\($0.key): \(stored[$0.key] ?? "none") instead of \($0.value)" } ?? "")")
+    }
+
     @Test(arguments: BrokerEngine.allCases) func producingWithoutRecordsSendsTheSamplesWhichAConsumeThenShows(engine: BrokerEngine) throws {
         let kafka = try KafkaEndToEnd.shared(engine)
         let topic = uniqueTopic("samples")
