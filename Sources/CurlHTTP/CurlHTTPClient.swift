@@ -50,7 +50,7 @@ public final class CurlHTTPClient {
         _ request: HTTPRequest, timeout: Duration? = nil, bodyStorage: consuming [UInt8] = []
     ) throws(CurlHTTPError) -> HTTPResponse {
         curl_easy_reset(handle)
-        let collector = ResponseCollector(limit: options.maxResponseBytes ?? Int.max, storage: bodyStorage)
+        let collector = ResponseCollector(limit: options.maxResponseBytes ?? Int.max, storage: consume bodyStorage)
         let unmanagedCollector = Unmanaged.passRetained(collector)
         defer { unmanagedCollector.release() }
 

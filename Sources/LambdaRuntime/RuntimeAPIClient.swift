@@ -84,7 +84,7 @@ public final class RuntimeAPIClient {
 
     private func perform(_ request: HTTPRequest, bodyStorage: consuming [UInt8] = []) throws(RuntimeAPIError) -> HTTPResponse {
         do {
-            return try http.perform(request, timeout: nil, bodyStorage: bodyStorage)
+            return try http.perform(request, timeout: nil, bodyStorage: consume bodyStorage)
         } catch {
             throw .transport(error)
         }
