@@ -45,7 +45,7 @@ public final class CurlHTTPClient {
     /// Sends one request and waits for the whole response.
     /// - Parameter timeout: the bound on the whole transfer; `nil` waits forever (as `next` must).
     /// - Parameter bodyStorage: empty storage the response's body is written into when it fits
-    ///   (see `ResponseCollector.fit`); pass it with `consume`, or the first byte copies it.
+    ///   (see `ResponseCollector.strandedBytesAllowed`); pass it with `consume`, or the first byte copies it.
     public func perform(
         _ request: HTTPRequest, timeout: Duration? = nil, bodyStorage: consuming [UInt8] = []
     ) throws(CurlHTTPError) -> HTTPResponse {

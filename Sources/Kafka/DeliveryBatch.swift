@@ -53,9 +53,8 @@ struct DeliveryBatch {
     }
 
     private mutating func record(_ report: cshim_delivery_t) {
-        let tag = UInt(bitPattern: report.opaque)
-        let index = Int(tag & 0xFFFF_FFFF)
-        guard UInt32(truncatingIfNeeded: tag >> 32) == generation, index < settled.count, !settled[index] else { return }
+        let index = Int(UInt(bitPattern: report.opaque) & 0xFFFF_FFFF)
+        guard Self.generation(of: report) == generation, index < settled.count, !settled[index] else { return }
         settled[index] = true
         pending -= 1
         let code = rd_kafka_resp_err_t(rawValue: report.error)

@@ -42,7 +42,7 @@ struct RuntimeLoop<Handler: LambdaHandler> {
         }
         shutdown?.nextEnded(received: true)
         defer { shutdown?.invocationEnded() }
-        // After the answer is posted (defers run last first): nothing reads the event any more.
+        // At the end of this call, once the answer is posted: nothing reads the event any more.
         defer { client.recycle(&invocation.event) }
         let responder = StreamingResponder(endpoint: client.endpoint, requestID: invocation.context.requestID)
         var context = invocation.context
